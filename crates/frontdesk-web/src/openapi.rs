@@ -1,0 +1,48 @@
+//! The OpenAPI document, generated from the handlers' annotations, and its offline viewer.
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::AppState;
+use crate::api::{access, auth, business, dto, ops, team};
+
+/// The API document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Frontdesk API", description = "The JSON API of Frontdesk. Authenticate with the session cookie (dashboard) or `Authorization: Bearer ak_…` (integration API keys). Errors are application/problem+json with a stable `code`."),
+    paths(
+        auth::signup, auth::login, auth::logout, auth::logout_everywhere, auth::magic_link, auth::magic_link_consume,
+        auth::password_reset, auth::password_reset_complete, auth::staff_key_login, auth::accept_invitation,
+        auth::me, auth::update_me, auth::change_password, auth::switch_business, auth::my_sessions,
+        business::get_business, business::update_business, business::list_locations, business::create_location,
+        business::get_location, business::update_location, business::delete_location,
+        team::list_members, team::change_role, team::remove_member, team::list_invitations, team::invite, team::revoke_invitation,
+        access::list_api_keys, access::create_api_key, access::revoke_api_key,
+        access::list_staff_keys, access::create_staff_key, access::revoke_staff_key,
+        access::list_support_grants, access::grant_support, access::revoke_support,
+        access::list_secrets, access::put_secret, access::delete_secret,
+        ops::list_audit, ops::list_jobs, ops::retry_job, ops::list_outbox,
+    ),
+    components(schemas(dto::BusinessOut, dto::LocationOut, dto::MemberOut, dto::InvitationOut, dto::ApiKeyOut, dto::StaffKeyOut,
+        dto::AuditOut, dto::SupportGrantOut, dto::JobOut, dto::SecretOut, dto::MailOut)),
+    modifiers(&Security),
+    tags((name = "auth"), (name = "me"), (name = "business"), (name = "team"), (name = "keys"), (name = "support"), (name = "secrets"), (name = "audit"), (name = "jobs"), (name = "outbox"))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("api_key", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("ak_…").build()));
+        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))));
+    }
+}
+
+/// `/api/openapi.json` and the Swagger UI at `/api/docs` (served from the binary; works offline).
+pub fn docs_router() -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+}
