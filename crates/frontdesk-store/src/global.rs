@@ -153,6 +153,22 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Deletes every row of a tenant: the `tenants` row cascades to every tenant table through
+    /// their foreign keys; global tables that mention the tenant are cleared explicitly.
+    pub async fn delete_tenant_rows(&self, tenant: TenantId) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for sql in [
+            "DELETE FROM sessions WHERE tenant_id = $1",
+            "DELETE FROM jobs WHERE tenant_id = $1",
+            "DELETE FROM mail_outbox WHERE tenant_id = $1",
+            "DELETE FROM slugs WHERE tenant_id = $1",
+            "DELETE FROM tenants WHERE tenant_id = $1",
+        ] {
+            on_tx!(tx, |c| sqlx::query(sql).bind(tenant).execute(c).await.map_err(map_err).map(|r| r.rows_affected()))?;
+        }
+        tx.commit().await
+    }
+
     /// Deletes expired sessions and used or expired link tokens; returns how many rows went.
     pub async fn purge_expired_auth(&self, now: i64) -> StoreResult<u64> {
         let a = on_pool!(&self.db, |p| sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1")

@@ -91,12 +91,12 @@ fn replace_db(url: &str, db: &str) -> String {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin, name)) = self.pg_drop.take() {
-            let store = self.store.clone();
             // Drop the database from a separate thread with its own runtime (Drop cannot await).
+            // FORCE ends the test's own pooled connections server-side; closing the pool here
+            // would wait on the test's runtime, which is blocked in this very drop.
             let _ = std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async move {
-                    store.close().await;
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
                         let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut c).await;
@@ -415,4 +415,9 @@ impl TestResponse {
         );
         assert_eq!(self.json["code"], code, "body: {}", self.text);
     }
+}
+
+/// A bcrypt hash (cost 4), as a password import from another system would bring.
+pub fn bcrypt_for_tests(password: &str) -> String {
+    bcrypt::hash(password, 4).expect("bcrypt")
 }

@@ -1,0 +1,270 @@
+//! Promise T1/T2: a second business's credentials get nothing of the first, on every route.
+//!
+//! The walk iterates the router's own route table, so a new route is covered the day it is
+//! added; a route with a path parameter this test does not know makes it fail until the test
+//! learns which of A's ids to try there.
+
+use std::collections::BTreeMap;
+
+use axum::http::{Method, StatusCode};
+use frontdesk_testkit::{Session, TestApp, TestResponse};
+use frontdesk_web::Access;
+use serde_json::{Value, json};
+
+struct TenantA {
+    owner: Session,
+    location: String,
+    member: String,
+    invitation: String,
+    api_key: String,
+    staff_key: String,
+    grant: String,
+    secret: &'static str,
+    job: String,
+    mail: String,
+    markers: Vec<String>,
+}
+
+async fn seed_a(app: &TestApp) -> TenantA {
+    let owner = app.signup("Alpha Salon", "owner@alpha.example").await;
+    let loc = app.get("/api/v1/locations").cookie(&owner.cookie).send().await.json[0]["id"].as_str().unwrap().to_string();
+    let member = app.add_member(&owner, "desk@alpha.example", "receptionist").await;
+    let inv = app.post("/api/v1/team/invitations").cookie(&owner.cookie).json(&json!({"email": "pending@alpha.example", "role": "admin"})).send().await;
+    let key = app.post("/api/v1/api-keys").cookie(&owner.cookie).json(&json!({"name": "alpha-zapier"})).send().await;
+    let skey = app.post("/api/v1/staff-keys").cookie(&owner.cookie).json(&json!({"user_id": member.user.to_string(), "name": "alpha-tablet"})).send().await;
+    let grant = app.post("/api/v1/support-grants").cookie(&owner.cookie).json(&json!({"email": "help@alpha-vendor.example", "hours": 4})).send().await;
+    let put = app.req(Method::PUT, "/api/v1/secrets/alpha_smtp").cookie(&owner.cookie).json(&json!({"value": "alpha-secret-value"})).send().await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT);
+    let jobs = app.get("/api/v1/jobs").cookie(&owner.cookie).send().await;
+    app.drain_jobs().await;
+    let mail = app.get("/api/v1/outbox").cookie(&owner.cookie).send().await;
+    let a = TenantA {
+        location: loc,
+        member: member.user.to_string(),
+        invitation: inv.json["id"].as_str().unwrap().into(),
+        api_key: key.json["id"].as_str().unwrap().into(),
+        staff_key: skey.json["id"].as_str().unwrap().into(),
+        grant: grant.json["id"].as_str().unwrap().into(),
+        secret: "alpha_smtp",
+        job: jobs.json[0]["id"].as_str().unwrap().into(),
+        mail: mail.json[0]["id"].as_str().unwrap().into(),
+        markers: Vec::new(),
+        owner,
+    };
+    let mut markers = vec![
+        a.owner.tenant.to_string(),
+        a.owner.user.to_string(),
+        "Alpha Salon".into(),
+        "alpha-salon".into(),
+        "owner@alpha.example".into(),
+        "desk@alpha.example".into(),
+        "pending@alpha.example".into(),
+        "alpha-zapier".into(),
+        "alpha-tablet".into(),
+        "help@alpha-vendor.example".into(),
+        // Not the secret's name: the walk itself makes B a secret of that name.
+        "alpha-secret-value".into(),
+    ];
+    markers.extend([a.location.clone(), a.member.clone(), a.invitation.clone(), a.api_key.clone(), a.staff_key.clone(), a.grant.clone(), a.job.clone(), a.mail.clone()]);
+    TenantA { markers, ..a }
+}
+
+/// Which of A's ids goes into a path parameter.
+fn fill(path: &str, a: &TenantA) -> Option<String> {
+    if !path.contains('{') {
+        return Some(path.to_string());
+    }
+    let id = if path.contains("/locations/{id}") {
+        &a.location
+    } else if path.contains("/invitations/{id}") {
+        &a.invitation
+    } else if path.contains("/team/{id}") {
+        &a.member
+    } else if path.contains("/api-keys/{id}") || path.contains("/app/keys/{id}") {
+        &a.api_key
+    } else if path.contains("/staff-keys/{id}") {
+        &a.staff_key
+    } else if path.contains("/support-grants/{id}") || path.contains("/app/support/{id}") {
+        &a.grant
+    } else if path.contains("/secrets/{id}") {
+        return Some(path.replace("{id}", a.secret));
+    } else if path.contains("/jobs/{id}") {
+        &a.job
+    } else if path.contains("/outbox/{id}") {
+        &a.mail
+    } else {
+        return None;
+    };
+    Some(path.replace("{id}", id))
+}
+
+/// A valid body for each writing route, so the answer reflects the lookup, not validation.
+fn json_body(method: &Method, path: &str, a: &TenantA) -> Option<Value> {
+    Some(match (method.as_str(), path) {
+        ("PATCH", "/api/v1/business") => json!({"name": "B renamed", "default_language": "en"}),
+        ("POST", "/api/v1/locations") | ("PUT", "/api/v1/locations/{id}") => {
+            json!({"name": "B site", "slug": "b-walk-site", "time_zone": "Europe/Rome", "country": "IT", "currency": "EUR"})
+        }
+        ("PATCH", "/api/v1/team/{id}") => json!({"role": "admin"}),
+        ("POST", "/api/v1/team/invitations") => json!({"email": "walk@beta.example", "role": "receptionist"}),
+        ("POST", "/api/v1/api-keys") => json!({"name": "walk"}),
+        ("POST", "/api/v1/staff-keys") => json!({"user_id": a.member, "name": "walk"}),
+        ("POST", "/api/v1/support-grants") => json!({"email": "walk-support@beta.example", "hours": 1}),
+        ("PUT", "/api/v1/secrets/{id}") => json!({"value": "b-value"}),
+        ("PATCH", "/api/v1/me") => json!({"name": "B Owner", "language": "en"}),
+        ("POST", "/api/v1/me/password") => json!({"current_password": "wrong one here", "new_password": "another password 1"}),
+        ("POST", "/api/v1/me/business") => json!({"business_id": a.owner.tenant.to_string()}),
+        _ if method == Method::GET || method == Method::DELETE => return None,
+        ("POST", p) if p.ends_with("/retry") => return None,
+        _ => panic!("no body known for {method} {path}: teach the isolation walk about this route"),
+    })
+}
+
+fn form_body(path: &str, a: &TenantA) -> Vec<(&'static str, String)> {
+    let loc = vec![
+        ("name", "B site".to_string()),
+        ("slug", "b-walk-form".into()),
+        ("address", "".into()),
+        ("time_zone", "Europe/Rome".into()),
+        ("country", "IT".into()),
+        ("currency", "EUR".into()),
+        ("brand_colour", "#123456".into()),
+    ];
+    match path {
+        "/app/business" => vec![("name", "B renamed".into()), ("default_language", "en".into())],
+        "/app/locations" | "/app/locations/{id}" => loc,
+        "/app/team" => vec![("email", "walkform@beta.example".into()), ("role", "receptionist".into())],
+        "/app/team/{id}/role" => vec![("role", "admin".into())],
+        "/app/keys" => vec![("name", "walk".into()), ("role", "admin".into())],
+        "/app/staff-keys" => vec![("user_id", a.member.clone()), ("name", "walk".into())],
+        "/app/support" => vec![("email", "walkform-support@beta.example".into()), ("hours", "1".into()), ("reason", "".into())],
+        "/app/account/profile" => vec![("name", "B Owner".into()), ("phone", "".into()), ("language", "en".into())],
+        "/app/account/password" => vec![("current_password", "wrong one here".into()), ("new_password", "another password 1".into())],
+        "/app/account/business" => vec![("business_id", a.owner.tenant.to_string())],
+        _ => vec![],
+    }
+}
+
+/// Routes that only end the caller's own sessions; walking them would sign B out mid-walk.
+const SELF_ONLY: &[&str] = &["/api/v1/auth/logout", "/api/v1/auth/logout-everywhere", "/logout", "/logout-everywhere"];
+
+async fn snapshot(app: &TestApp, a: &TenantA) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    for t in app.db.store.describe_schema().await.unwrap() {
+        if t.columns.iter().any(|c| c == "tenant_id") {
+            out.insert(t.name.clone(), app.db.store.count_tenant_rows(&t.name, a.owner.tenant).await.unwrap());
+        }
+    }
+    out
+}
+
+fn assert_nothing_of_a(res: &TestResponse, a: &TenantA, what: &str) {
+    for m in &a.markers {
+        assert!(!res.text.contains(m.as_str()), "{what}: the response reveals tenant A's {m:?}: {}", res.text);
+    }
+}
+
+enum Cred {
+    Cookie(String),
+    Bearer(String),
+}
+
+async fn walk(app: &TestApp, a: &TenantA, cred: &Cred, api_only: bool) -> usize {
+    let mut walked = 0;
+    for r in &app.routes {
+        if r.access == Access::Public || SELF_ONLY.contains(&r.path) {
+            continue;
+        }
+        if api_only && !r.path.starts_with("/api/") {
+            continue;
+        }
+        let Some(path) = fill(r.path, a) else {
+            panic!("{} {} has a path parameter the isolation walk does not know: add it to fill()", r.method, r.path);
+        };
+        let mut req = match cred {
+            Cred::Cookie(c) => app.req(r.method.clone(), &path).cookie(c),
+            Cred::Bearer(k) => app.req(r.method.clone(), &path).bearer(k),
+        };
+        if r.path.starts_with("/api/") {
+            if let Some(b) = json_body(&r.method, r.path, a) {
+                req = req.json(&b);
+            }
+        } else if r.method == Method::POST {
+            let pairs = form_body(r.path, a);
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            req = req.form(&refs);
+        }
+        let res = req.send().await;
+        let what = format!("{} {}", r.method, r.path);
+        assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{what}: 500: {}", res.text);
+        if matches!(cred, Cred::Bearer(_)) && r.access == Access::SignedIn {
+            // Personal routes need a session cookie; an API key is not a person.
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what} with an API key: {}", res.text);
+            walked += 1;
+            continue;
+        }
+        if matches!(cred, Cred::Bearer(_)) && r.access == Access::Owner {
+            // API keys never act as owners (promise A2): refused before any lookup.
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{what} with an admin API key: {}", res.text);
+            assert_nothing_of_a(&res, a, &what);
+            walked += 1;
+            continue;
+        }
+        let targets_a = r.path.contains('{') || r.path.ends_with("/me/business") || r.path.ends_with("/account/business");
+        if targets_a {
+            // Secrets are named per business: B writing or deleting "alpha_smtp" acts on B's
+            // own secret of that name; A's is checked intact after the walk.
+            let own_namespace = r.path.contains("/secrets/{id}");
+            if !own_namespace {
+                assert_eq!(res.status, StatusCode::NOT_FOUND, "{what} with A's id must be 404 for B: {}", res.text);
+            }
+        }
+        assert_nothing_of_a(&res, a, &what);
+        walked += 1;
+    }
+    walked
+}
+
+#[tokio::test]
+async fn a_second_business_gets_nothing_on_any_route() {
+    let app = TestApp::new().await;
+    let a = seed_a(&app).await;
+    let b = app.signup("Beta Clinic", "owner@beta.example").await;
+    let b_key = app.api_key(&b, "admin").await;
+    let before = snapshot(&app, &a).await;
+
+    let n = walk(&app, &a, &Cred::Cookie(b.cookie.clone()), false).await;
+    let m = walk(&app, &a, &Cred::Bearer(b_key.clone()), true).await;
+
+    let protected = app.routes.iter().filter(|r| r.access != Access::Public && !SELF_ONLY.contains(&r.path)).count();
+    assert_eq!(n, protected, "every protected route was walked with B's session");
+    assert!(m >= 30, "the API routes were walked with B's API key too ({m})");
+
+    // A is untouched: the same number of rows in every tenant table, its secret intact, its
+    // owner and keys still working.
+    let after = snapshot(&app, &a).await;
+    assert_eq!(before, after, "B's walk changed tenant A's data");
+    assert_eq!(app.app.read_secret(a.owner.tenant, "alpha_smtp").await.unwrap().as_deref(), Some("alpha-secret-value"));
+    let r = app.get("/api/v1/locations").cookie(&a.owner.cookie).send().await;
+    assert_eq!(r.json[0]["id"], a.location.as_str());
+    assert_eq!(r.json[0]["name"], "Alpha Salon");
+    let team = app.get("/api/v1/team").cookie(&a.owner.cookie).send().await;
+    assert!(team.json.as_array().unwrap().iter().any(|m| m["user_id"] == a.member.as_str() && m["role"] == "receptionist"));
+}
+
+#[tokio::test]
+async fn credentials_naming_another_tenant_are_refused() {
+    let app = TestApp::new().await;
+    let a = seed_a(&app).await;
+    let b = app.signup("Beta Clinic", "owner@beta.example").await;
+    // An API key of B with A's tenant spliced in is just an invalid key.
+    let b_key = app.api_key(&b, "admin").await;
+    let _ = &a;
+    let mut forged = b_key.clone();
+    forged.replace_range(3..10, "AAAAAAA");
+    app.get("/api/v1/business").bearer(&forged).send().await.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    // B cannot switch its session into A.
+    let r = app.post("/api/v1/me/business").cookie(&b.cookie).json(&json!({"business_id": a.owner.tenant.to_string()})).send().await;
+    r.assert_problem(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(app.get("/api/v1/business").cookie(&b.cookie).send().await.json["name"], "Beta Clinic");
+}
