@@ -25,8 +25,8 @@ pub enum MailConfig {
     },
     /// Sent over SMTP.
     Smtp {
-        /// `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465` (TLS) or
-        /// `smtp://host:2525?tls=none` (no TLS, for a local relay).
+        /// `smtps://user:pass@host:465` (TLS), `smtp://user:pass@host:587?tls=required`
+        /// (STARTTLS) or `smtp://host:25` (plain, for a local relay).
         url: String,
         /// The From address.
         from: String,

@@ -20,6 +20,8 @@ use tower::ServiceExt;
 
 pub use frontdesk_store::Backend;
 
+pub mod smtp;
+
 /// The backend tests run on, from `FRONTDESK_TEST_BACKEND` (`sqlite` by default).
 pub fn test_backend() -> Backend {
     match std::env::var("FRONTDESK_TEST_BACKEND").as_deref() {

@@ -584,3 +584,35 @@ async fn openapi_documents_every_api_route() {
     assert_eq!(docs.status, StatusCode::OK);
     assert!(docs.text.contains("swagger"), "the viewer is served from the binary");
 }
+
+// ---------- e-mail over SMTP (real adapter against the faithful fake) ----------
+
+#[tokio::test]
+async fn mail_goes_out_over_smtp_and_retries_temporary_failures() {
+    let smtp = frontdesk_testkit::smtp::FakeSmtp::start().await;
+    let url = smtp.url();
+    let app = TestApp::builder()
+        .config(move |c| c.mail = frontdesk_app::mail::MailConfig::Smtp { url, from: "Frontdesk <desk@frontdesk.example>".into() })
+        .build()
+        .await;
+    smtp.fail_next(1);
+    let o = owner(&app).await;
+    app.drain_jobs().await;
+    assert!(smtp.received().is_empty(), "the first attempt got a 451");
+    let jobs = app.get("/api/v1/jobs?status=queued").cookie(&o.cookie).send().await;
+    let job = &jobs.json.as_array().unwrap().iter().find(|j| j["kind"] == "mail.send").expect("the delivery is queued for retry").clone();
+    assert!(job["last_error"].as_str().unwrap().contains("451"), "{job}");
+    app.clock.advance_ms(60_000);
+    app.drain_jobs().await;
+    let got = smtp.received();
+    assert_eq!(got.len(), 1, "delivered once after the retry");
+    assert_eq!(got[0].to, vec!["owner@uno.example".to_string()]);
+    assert_eq!(got[0].from, "desk@frontdesk.example");
+    assert!(got[0].data.contains("Subject: Welcome to Frontdesk"), "{}", got[0].data);
+    let outbox = app.get("/api/v1/outbox").cookie(&o.cookie).send().await;
+    assert_eq!((outbox.json[0]["status"].as_str(), outbox.json[0]["transport"].as_str()), (Some("sent"), Some("smtp")));
+    // Running the queue again sends nothing twice.
+    app.clock.advance_ms(3_600_000);
+    app.drain_jobs().await;
+    assert_eq!(smtp.received().len(), 1);
+}

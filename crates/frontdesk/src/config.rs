@@ -124,8 +124,9 @@ pub struct Common {
     /// Older master keys (comma-separated base64) still needed to decrypt during a rotation.
     #[arg(long, env = "FRONTDESK_PREVIOUS_MASTER_KEYS", hide_env_values = true)]
     pub previous_master_keys: Option<String>,
-    /// SMTP server: smtps://user:pass@host:465, smtp://user:pass@host:587 (STARTTLS) or
-    /// smtp://host:2525?tls=none. Without it, e-mail is written to <data folder>/outbox.
+    /// SMTP server: smtps://user:pass@host:465 (TLS), smtp://user:pass@host:587?tls=required
+    /// (STARTTLS) or smtp://host:25 (plain, for a relay on this machine only). Without it,
+    /// e-mail is written to <data folder>/outbox.
     #[arg(long, env = "FRONTDESK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// From address of e-mail.
@@ -259,6 +260,14 @@ impl Common {
             Some(u) if !u.trim().is_empty() => {
                 if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
                     bail!("FRONTDESK_SMTP_URL must start with smtp:// or smtps://");
+                }
+                let plain = u.starts_with("smtp://") && !u.contains("tls=required") && !u.contains("tls=opportunistic");
+                let rest = &u[u.find("://").map(|i| i + 3).unwrap_or(0)..];
+                let has_creds = rest.split('/').next().unwrap_or("").contains('@');
+                let host = rest.rsplit('@').next().unwrap_or("").split([':', '/', '?']).next().unwrap_or("");
+                let local = matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]");
+                if plain && has_creds && !local {
+                    bail!("FRONTDESK_SMTP_URL would send the password unencrypted: use smtps://… or add ?tls=required");
                 }
                 MailConfig::Smtp { url: u.clone(), from: self.mail_from.clone() }
             }

@@ -1,11 +1,138 @@
-//! The server-rendered dashboard and sign-in pages.
+//! The server-rendered dashboard and sign-in pages (askama templates in `templates/`, one
+//! first-party stylesheet and script in `assets/`).
+//!
+//! Conventions, so every handler stays a few lines:
+//! - The guard is a parameter, as in the API: `Page<Staff>`, `Page<Owner>` or `Page<SignedIn>`
+//!   wraps the extractor of [`crate::extract`] and adds the page frame ([`page::Layout`]).
+//!   Without a session it redirects to `/login?next=…`; a refusal (a receptionist on an owner
+//!   page, any POST under read-only support access) is the friendly 403 page, never JSON.
+//! - [`page::Form`] and [`page::Id`] wrap `FormBody` and `IdPath` the same way.
+//! - Handlers call `state.app.<use case>` only. A form the use case refuses with
+//!   `AppError::Invalid` (or a known conflict) is shown again with messages beside the fields
+//!   and the input kept, passwords excepted; other failures are error pages.
+//! - A form that succeeds answers 303 with a one-time flash message (cookie `fd_flash`), except
+//!   forms that make a secret (API and staff keys), whose answer is the page showing it once.
+
+pub mod access;
+pub mod account;
+pub mod assets;
+pub mod auth;
+pub mod business;
+pub mod ops;
+pub mod page;
+pub mod team;
 
 use axum::Router;
+use axum::http::Method;
 
 use crate::AppState;
-use crate::routes::{RouteSpec, Routes};
+use crate::routes::{Access, RouteSpec, Routes};
 
 /// Every page route with its access class.
 pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
-    Routes::new().finish()
+    use Access::*;
+    use Method as M;
+    Routes::new()
+        .add(M::GET, "/", Public, auth::home)
+        .add(M::GET, "/signup", Public, auth::signup_form)
+        .add(M::POST, "/signup", Public, auth::signup)
+        .add(M::GET, "/login", Public, auth::login_form)
+        .add(M::POST, "/login", Public, auth::login)
+        .add(M::GET, "/login/magic", Public, auth::magic_form)
+        .add(M::POST, "/login/magic", Public, auth::magic_request)
+        .add(M::GET, "/auth/magic/{token}", Public, auth::magic_confirm)
+        .add(M::POST, "/auth/magic/{token}", Public, auth::magic_consume)
+        .add(M::GET, "/login/forgot", Public, auth::forgot_form)
+        .add(M::POST, "/login/forgot", Public, auth::forgot_request)
+        .add(M::GET, "/auth/reset/{token}", Public, auth::reset_form)
+        .add(M::POST, "/auth/reset/{token}", Public, auth::reset)
+        .add(M::GET, "/login/staff-key", Public, auth::staff_key_form)
+        .add(M::POST, "/login/staff-key", Public, auth::staff_key_login)
+        .add(M::GET, "/invite/{token}", Public, auth::invite_form)
+        .add(M::POST, "/invite/{token}", Public, auth::invite_accept)
+        .add(M::POST, "/logout", SignedIn, auth::logout)
+        .add(
+            M::POST,
+            "/logout-everywhere",
+            SignedIn,
+            auth::logout_everywhere,
+        )
+        .add(M::GET, "/app", Staff, business::overview)
+        .add(M::GET, "/app/business", Staff, business::business)
+        .add(M::POST, "/app/business", Owner, business::update_business)
+        .add(M::GET, "/app/locations", Staff, business::locations)
+        .add(M::POST, "/app/locations", Owner, business::create_location)
+        .add(M::GET, "/app/locations/{id}", Staff, business::location)
+        .add(
+            M::POST,
+            "/app/locations/{id}",
+            Owner,
+            business::update_location,
+        )
+        .add(
+            M::POST,
+            "/app/locations/{id}/delete",
+            Owner,
+            business::delete_location,
+        )
+        .add(M::GET, "/app/team", Staff, team::team)
+        .add(M::POST, "/app/team", Owner, team::invite)
+        .add(M::POST, "/app/team/{id}/role", Owner, team::change_role)
+        .add(M::POST, "/app/team/{id}/remove", Owner, team::remove_member)
+        .add(
+            M::POST,
+            "/app/team/invitations/{id}/revoke",
+            Owner,
+            team::revoke_invitation,
+        )
+        .add(M::GET, "/app/keys", Owner, access::keys)
+        .add(M::POST, "/app/keys", Owner, access::create_api_key)
+        .add(
+            M::POST,
+            "/app/keys/{id}/revoke",
+            Owner,
+            access::revoke_api_key,
+        )
+        .add(M::POST, "/app/staff-keys", Owner, access::create_staff_key)
+        .add(
+            M::POST,
+            "/app/staff-keys/{id}/revoke",
+            Owner,
+            access::revoke_staff_key,
+        )
+        .add(M::GET, "/app/support", Owner, access::support)
+        .add(M::POST, "/app/support", Owner, access::grant_support)
+        .add(
+            M::POST,
+            "/app/support/{id}/revoke",
+            Owner,
+            access::revoke_support,
+        )
+        .add(M::GET, "/app/audit", Owner, ops::audit)
+        .add(M::GET, "/app/jobs", Owner, ops::jobs)
+        .add(M::POST, "/app/jobs/{id}/retry", Owner, ops::retry_job)
+        .add(M::GET, "/app/outbox", Staff, ops::outbox)
+        .add(M::GET, "/app/outbox/{id}", Staff, ops::mail)
+        .add(M::GET, "/app/account", SignedIn, account::account)
+        .add(
+            M::POST,
+            "/app/account/profile",
+            SignedIn,
+            account::update_profile,
+        )
+        .add(
+            M::POST,
+            "/app/account/password",
+            SignedIn,
+            account::change_password,
+        )
+        .add(
+            M::POST,
+            "/app/account/business",
+            SignedIn,
+            account::switch_business,
+        )
+        .add(M::GET, "/assets/app.css", Public, assets::css)
+        .add(M::GET, "/assets/app.js", Public, assets::js)
+        .finish()
 }
