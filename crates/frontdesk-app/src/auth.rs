@@ -103,11 +103,15 @@ impl App {
         let country = v.check(validate::country("country", &input.country));
         let currency = v.check(validate::currency("currency", &input.currency));
         let language = v.check(validate::language("language", input.language.as_deref().unwrap_or("en")));
-        let slug = match input.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => v.check(validate::slug("slug", s)),
-            None => business.as_deref().map(validate::slugify),
+        let chosen_slug = match input.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => v.check(validate::slug("slug", s)).map(Some),
+            None => Some(None),
         };
         v.finish()?;
+        let slug = match chosen_slug.flatten() {
+            Some(s) => Some(s),
+            None => Some(self.free_slug(business.as_deref().unwrap_or("business")).await?),
+        };
         let (business, name, email, tz, country, currency, language, slug) = (
             business.unwrap(),
             name.unwrap(),
@@ -172,6 +176,25 @@ impl App {
         tx.commit().await?;
         self.waker.wake();
         Ok((session, tenant))
+    }
+
+    /// A valid slug made from a name that no location uses yet ("salon-uno", "salon-uno-2", …).
+    pub async fn free_slug(&self, name: &str) -> AppResult<String> {
+        let mut base = validate::slugify(name);
+        if validate::slug("slug", &base).is_err() {
+            base = format!("{}-biz", base.trim_matches('-'));
+            base = base.trim_start_matches('-').to_string();
+            if validate::slug("slug", &base).is_err() {
+                base = "my-business".into();
+            }
+        }
+        for n in 1..50 {
+            let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+            if validate::slug("slug", &candidate).is_ok() && self.store.location_by_slug(&candidate).await?.is_none() {
+                return Ok(candidate);
+            }
+        }
+        Ok(format!("{base}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]))
     }
 
     async fn open_session(

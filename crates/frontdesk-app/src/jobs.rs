@@ -10,6 +10,8 @@ use crate::mail::JOB_SEND_MAIL;
 
 /// Periodic clean-up of expired sessions, used links and old counters.
 pub const JOB_PURGE_EXPIRED: &str = "maintenance.purge_expired";
+/// Periodic pick-up of a rotated master key: reload the keyring file, re-encrypt what is left.
+pub const JOB_REENCRYPT: &str = "maintenance.reencrypt_secrets";
 
 pub(crate) fn registry(app: App) -> Registry {
     let mut r = Registry::new();
@@ -31,6 +33,18 @@ pub(crate) fn registry(app: App) -> Registry {
             }
         }
     });
+    let a = app.clone();
+    r.register(JOB_REENCRYPT, move |_job| {
+        let a = a.clone();
+        async move {
+            a.reload_keyring()?;
+            let n = a.reencrypt_secrets().await?;
+            if n > 0 {
+                tracing::info!(secrets = n, key = %a.active_kid(), "re-encrypted secrets under the active key");
+            }
+            Ok(())
+        }
+    });
     let a = app;
     r.register(JOB_PURGE_EXPIRED, move |_job| {
         let a = a.clone();
@@ -46,7 +60,10 @@ pub(crate) fn registry(app: App) -> Registry {
 }
 
 pub(crate) fn periodic() -> Vec<Periodic> {
-    vec![Periodic { kind: JOB_PURGE_EXPIRED.into(), every: Duration::from_secs(15 * 60) }]
+    vec![
+        Periodic { kind: JOB_PURGE_EXPIRED.into(), every: Duration::from_secs(15 * 60) },
+        Periodic { kind: JOB_REENCRYPT.into(), every: Duration::from_secs(10 * 60) },
+    ]
 }
 
 impl App {

@@ -112,7 +112,7 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .merge(pages)
         .merge(sys)
         .merge(openapi::docs_router())
-        .fallback(|| async { ApiError::not_found() })
+        .fallback(dashboard::fallback)
         .layer(csrf)
         .layer(DefaultBodyLimit::max(state.web.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))

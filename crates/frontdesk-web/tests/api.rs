@@ -616,3 +616,32 @@ async fn mail_goes_out_over_smtp_and_retries_temporary_failures() {
     app.drain_jobs().await;
     assert_eq!(smtp.received().len(), 1);
 }
+
+#[tokio::test]
+async fn a_slug_made_from_the_name_is_valid_and_free() {
+    let app = TestApp::new().await;
+    let mut slugs = Vec::new();
+    for (i, name) in ["Login", "Salon Uno", "Salon Uno", "X"].iter().enumerate() {
+        let mut body = signup_body(&format!("o{i}@slugs.example"), "");
+        body["business_name"] = json!(name);
+        body.as_object_mut().unwrap().remove("slug");
+        let r = app.post("/api/v1/signup").json(&body).send().await;
+        assert_eq!(r.status, StatusCode::CREATED, "{name}: {}", r.text);
+        let cookie = r.session_cookie().unwrap();
+        let locs = app.get("/api/v1/locations").cookie(&cookie).send().await;
+        slugs.push(locs.json[0]["slug"].as_str().unwrap().to_string());
+    }
+    assert_eq!(slugs, ["login-biz", "salon-uno", "salon-uno-2", "x-biz"]);
+    for s in &slugs {
+        assert!(frontdesk_core::validate::slug("slug", s).is_ok(), "{s}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_are_html_and_unknown_api_paths_are_problems() {
+    let app = TestApp::new().await;
+    let page = app.get("/no/such/page").header("accept", "text/html").send().await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text.contains("<!doctype html>") && page.text.contains("Page not found"), "{}", page.text);
+    app.get("/api/v1/no/such").send().await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+}

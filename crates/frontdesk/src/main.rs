@@ -80,6 +80,7 @@ fn init_logging(c: &Common) {
 }
 
 async fn connect(c: &Common) -> anyhow::Result<Store> {
+    c.resolve()?;
     let url = c.database_url();
     std::fs::create_dir_all(&c.data_dir).with_context(|| format!("creating the data folder {}", c.data_dir.display()))?;
     let mut opts = ConnectOptions::new(url.clone());

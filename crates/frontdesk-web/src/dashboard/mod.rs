@@ -136,3 +136,19 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         .add(M::GET, "/assets/app.js", Public, assets::js)
         .finish()
 }
+
+/// The answer for a path no route serves: problem+json under `/api/` and for clients asking
+/// for JSON, the HTML "page not found" otherwise.
+pub async fn fallback(req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let wants_json = req.uri().path().starts_with("/api/")
+        || req
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("json") && !a.contains("html"));
+    if wants_json {
+        return crate::ApiError::not_found().into_response();
+    }
+    page::PageError::new(crate::ApiError::not_found(), page::Layout::bare()).into_response()
+}
