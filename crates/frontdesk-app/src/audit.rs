@@ -8,13 +8,27 @@ use crate::{Actor, App, AppResult, Ctx};
 
 impl Ctx {
     /// The audit entry for `action` on `target` by this context's actor.
-    pub fn audit_entry(&self, now: i64, action: &str, target: Option<String>, details: Value) -> NewAudit {
+    pub fn audit_entry(
+        &self,
+        now: i64,
+        action: &str,
+        target: Option<String>,
+        details: Value,
+    ) -> NewAudit {
         let (kind, id, label) = match &self.actor {
             Actor::User { user_id, email, .. } => {
-                let kind = if self.role == frontdesk_core::Role::Support { "support" } else { "user" };
+                let kind = if self.role == frontdesk_core::Role::Support {
+                    "support"
+                } else {
+                    "user"
+                };
                 (kind, Some(user_id.to_string()), email.clone())
             }
-            Actor::ApiKey { key_id, name } => ("api_key", Some(key_id.to_string()), format!("API key {name}")),
+            Actor::ApiKey { key_id, name } => (
+                "api_key",
+                Some(key_id.to_string()),
+                format!("API key {name}"),
+            ),
             Actor::System => ("system", None, "Frontdesk".to_string()),
         };
         NewAudit {
@@ -31,7 +45,14 @@ impl Ctx {
     }
 
     /// Writes an audit entry in `tx`.
-    pub async fn audit(&self, tx: &mut Tx, now: i64, action: &str, target: Option<String>, details: Value) -> AppResult<()> {
+    pub async fn audit(
+        &self,
+        tx: &mut Tx,
+        now: i64,
+        action: &str,
+        target: Option<String>,
+        details: Value,
+    ) -> AppResult<()> {
         let e = self.audit_entry(now, action, target, details);
         tx.tenant(self.tenant).audit(&e).await?;
         Ok(())
@@ -51,7 +72,14 @@ impl App {
             return Ok(());
         }
         let mut tx = self.store.begin().await?;
-        ctx.audit(&mut tx, self.now_ms(), "support.read", Some(what.to_string()), serde_json::json!({})).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "support.read",
+            Some(what.to_string()),
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -88,10 +88,18 @@ impl App {
     /// Seeds the demo businesses (skipping those that exist).
     pub async fn seed_demo(&self) -> AppResult<Vec<DemoBusiness>> {
         let mut out = Vec::new();
-        let client = ClientInfo { ip: None, user_agent: Some("frontdesk demo".into()) };
+        let client = ClientInfo {
+            ip: None,
+            user_agent: Some("frontdesk demo".into()),
+        };
         for s in SPECS {
             if self.store.user_by_email(s.email).await?.is_some() {
-                out.push(DemoBusiness { name: s.name.into(), slug: s.slug.into(), owner_email: s.email.into(), created: false });
+                out.push(DemoBusiness {
+                    name: s.name.into(),
+                    slug: s.slug.into(),
+                    owner_email: s.email.into(),
+                    created: false,
+                });
                 continue;
             }
             let (_session, tenant) = self
@@ -111,7 +119,12 @@ impl App {
                 )
                 .await?;
             let ctx = crate::Ctx::system(tenant);
-            let loc = self.locations(&ctx).await?.into_iter().next().ok_or(AppError::NotFound)?;
+            let loc = self
+                .locations(&ctx)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound)?;
             self.update_location(
                 &ctx,
                 loc.id,
@@ -133,8 +146,14 @@ impl App {
             // A receptionist who already accepted, so the team page has two people.
             let inv = self.invite(&ctx, s.receptionist, "receptionist").await?;
             let token = inv.link.rsplit('/').next().unwrap_or_default().to_string();
-            self.accept_invitation(&token, Some("Front Desk"), DEMO_PASSWORD, &client).await?;
-            out.push(DemoBusiness { name: s.name.into(), slug: s.slug.into(), owner_email: s.email.into(), created: true });
+            self.accept_invitation(&token, Some("Front Desk"), DEMO_PASSWORD, &client)
+                .await?;
+            out.push(DemoBusiness {
+                name: s.name.into(),
+                slug: s.slug.into(),
+                owner_email: s.email.into(),
+                created: true,
+            });
         }
         Ok(out)
     }

@@ -91,6 +91,10 @@ impl Validator {
 
     /// Fails with every recorded error, if any.
     pub fn finish(self) -> AppResult<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self.0))
+        }
     }
 }

@@ -19,8 +19,10 @@ pub(crate) fn registry(app: App) -> Registry {
     r.register(JOB_SEND_MAIL, move |job| {
         let a = a.clone();
         async move {
-            let v: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| JobError::Fatal(e.into()))?;
-            let id: MailId = serde_json::from_value(v["mail_id"].clone()).map_err(|e| JobError::Fatal(e.into()))?;
+            let v: serde_json::Value =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Fatal(e.into()))?;
+            let id: MailId = serde_json::from_value(v["mail_id"].clone())
+                .map_err(|e| JobError::Fatal(e.into()))?;
             let final_attempt = job.attempts >= job.max_attempts;
             match a.deliver_mail(id).await {
                 Ok(()) => Ok(()),
@@ -52,7 +54,11 @@ pub(crate) fn registry(app: App) -> Registry {
             let now = a.now_ms();
             let n = a.store.purge_expired_auth(now).await?;
             let j = a.store.purge_done_jobs(now - 7 * 86_400_000).await?;
-            tracing::info!(rows = n, jobs = j, "purged expired sessions, links and finished jobs");
+            tracing::info!(
+                rows = n,
+                jobs = j,
+                "purged expired sessions, links and finished jobs"
+            );
             Ok(())
         }
     });
@@ -61,26 +67,51 @@ pub(crate) fn registry(app: App) -> Registry {
 
 pub(crate) fn periodic() -> Vec<Periodic> {
     vec![
-        Periodic { kind: JOB_PURGE_EXPIRED.into(), every: Duration::from_secs(15 * 60) },
-        Periodic { kind: JOB_REENCRYPT.into(), every: Duration::from_secs(10 * 60) },
+        Periodic {
+            kind: JOB_PURGE_EXPIRED.into(),
+            every: Duration::from_secs(15 * 60),
+        },
+        Periodic {
+            kind: JOB_REENCRYPT.into(),
+            every: Duration::from_secs(10 * 60),
+        },
     ]
 }
 
 impl App {
     /// The business's jobs (owners: promise "visible to owners").
-    pub async fn list_jobs(&self, ctx: &crate::Ctx, status: Option<&str>) -> crate::AppResult<Vec<frontdesk_store::jobs::Job>> {
+    pub async fn list_jobs(
+        &self,
+        ctx: &crate::Ctx,
+        status: Option<&str>,
+    ) -> crate::AppResult<Vec<frontdesk_store::jobs::Job>> {
         ctx.require_owner()?;
         Ok(self.store.tenant_jobs(ctx.tenant, status, 200).await?)
     }
 
     /// Puts a dead job of the business back in the queue (owners).
-    pub async fn retry_job(&self, ctx: &crate::Ctx, id: frontdesk_core::JobId) -> crate::AppResult<()> {
+    pub async fn retry_job(
+        &self,
+        ctx: &crate::Ctx,
+        id: frontdesk_core::JobId,
+    ) -> crate::AppResult<()> {
         ctx.require_owner()?;
-        if !self.store.retry_dead_job(ctx.tenant, id, self.now_ms()).await? {
+        if !self
+            .store
+            .retry_dead_job(ctx.tenant, id, self.now_ms())
+            .await?
+        {
             return Err(crate::AppError::NotFound);
         }
         let mut tx = self.store.begin().await?;
-        ctx.audit(&mut tx, self.now_ms(), "job.retried", Some(id.to_string()), serde_json::json!({})).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "job.retried",
+            Some(id.to_string()),
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         self.waker.wake();
         Ok(())

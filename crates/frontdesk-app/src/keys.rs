@@ -19,7 +19,12 @@ impl App {
 
     /// Creates an API key acting with `role` (not owner); returns the key and its secret text,
     /// which is shown this once.
-    pub async fn create_api_key(&self, ctx: &Ctx, name: &str, role: &str) -> AppResult<(ApiKey, String)> {
+    pub async fn create_api_key(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        role: &str,
+    ) -> AppResult<(ApiKey, String)> {
         ctx.require_owner()?;
         let mut v = crate::error::Validator::default();
         let name = v.check(validate::text("name", name, 1, 80, false));
@@ -27,7 +32,12 @@ impl App {
             role.parse::<Role>()
                 .ok()
                 .filter(|r| *r != Role::Owner)
-                .ok_or_else(|| validate::Invalid::new("role", "must be admin, professional, receptionist or support")),
+                .ok_or_else(|| {
+                    validate::Invalid::new(
+                        "role",
+                        "must be admin, professional, receptionist or support",
+                    )
+                }),
         );
         v.finish()?;
         let now = self.now_ms();
@@ -46,7 +56,14 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         tx.tenant(ctx.tenant).insert_api_key(&key).await?;
-        ctx.audit(&mut tx, now, "api_key.created", Some(id.to_string()), json!({ "name": key.name, "role": key.role })).await?;
+        ctx.audit(
+            &mut tx,
+            now,
+            "api_key.created",
+            Some(id.to_string()),
+            json!({ "name": key.name, "role": key.role }),
+        )
+        .await?;
         tx.commit().await?;
         Ok((key, cred.render(API_KEY_PREFIX)))
     }
@@ -55,10 +72,21 @@ impl App {
     pub async fn revoke_api_key(&self, ctx: &Ctx, id: ApiKeyId) -> AppResult<()> {
         ctx.require_owner()?;
         let mut tx = self.store.begin().await?;
-        if !tx.tenant(ctx.tenant).revoke_api_key(id, self.now_ms()).await? {
+        if !tx
+            .tenant(ctx.tenant)
+            .revoke_api_key(id, self.now_ms())
+            .await?
+        {
             return Err(AppError::NotFound);
         }
-        ctx.audit(&mut tx, self.now_ms(), "api_key.revoked", Some(id.to_string()), json!({})).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "api_key.revoked",
+            Some(id.to_string()),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -70,12 +98,25 @@ impl App {
     }
 
     /// Creates a staff key for a member; the secret text is shown this once.
-    pub async fn create_staff_key(&self, ctx: &Ctx, user: UserId, name: &str) -> AppResult<(StaffKey, String)> {
+    pub async fn create_staff_key(
+        &self,
+        ctx: &Ctx,
+        user: UserId,
+        name: &str,
+    ) -> AppResult<(StaffKey, String)> {
         ctx.require_owner()?;
         let name = validate::text("name", name, 1, 80, false)?;
-        let member = self.store.tenant(ctx.tenant).member(user).await?.ok_or(AppError::NotFound)?;
+        let member = self
+            .store
+            .tenant(ctx.tenant)
+            .member(user)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if member.role == "support" {
-            return Err(AppError::Conflict("support_access", "support access cannot have staff keys".into()));
+            return Err(AppError::Conflict(
+                "support_access",
+                "support access cannot have staff keys".into(),
+            ));
         }
         let now = self.now_ms();
         let id = StaffKeyId::new();
@@ -93,7 +134,14 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         tx.tenant(ctx.tenant).insert_staff_key(&key).await?;
-        ctx.audit(&mut tx, now, "staff_key.created", Some(id.to_string()), json!({ "name": key.name, "user": user })).await?;
+        ctx.audit(
+            &mut tx,
+            now,
+            "staff_key.created",
+            Some(id.to_string()),
+            json!({ "name": key.name, "user": user }),
+        )
+        .await?;
         tx.commit().await?;
         Ok((key, cred.render(STAFF_KEY_PREFIX)))
     }
@@ -102,10 +150,21 @@ impl App {
     pub async fn revoke_staff_key(&self, ctx: &Ctx, id: StaffKeyId) -> AppResult<()> {
         ctx.require_owner()?;
         let mut tx = self.store.begin().await?;
-        if !tx.tenant(ctx.tenant).revoke_staff_key(id, self.now_ms()).await? {
+        if !tx
+            .tenant(ctx.tenant)
+            .revoke_staff_key(id, self.now_ms())
+            .await?
+        {
             return Err(AppError::NotFound);
         }
-        ctx.audit(&mut tx, self.now_ms(), "staff_key.revoked", Some(id.to_string()), json!({})).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "staff_key.revoked",
+            Some(id.to_string()),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -63,7 +63,9 @@ impl AppConfig {
             login_failures_per_account: 10,
             login_failures_per_ip: 50,
             keyring_file: None,
-            mail: mail::MailConfig::Outbox { dir: dir.join("outbox") },
+            mail: mail::MailConfig::Outbox {
+                dir: dir.join("outbox"),
+            },
             max_support_grant: Duration::from_secs(14 * 24 * 3600),
         }
     }
@@ -119,17 +121,31 @@ impl Ctx {
 
     /// Fails unless the role is owner (promise A2).
     pub fn require_owner(&self) -> AppResult<()> {
-        if self.role == Role::Owner { Ok(()) } else { Err(AppError::Forbidden("owner_only")) }
+        if self.role == Role::Owner {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("owner_only"))
+        }
     }
 
     /// Fails for read-only roles (support, promise A8).
     pub fn require_write(&self) -> AppResult<()> {
-        if self.role.can_write() { Ok(()) } else { Err(AppError::Forbidden("read_only")) }
+        if self.role.can_write() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("read_only"))
+        }
     }
 
     /// A system context for a tenant (jobs, CLI).
     pub fn system(tenant: TenantId) -> Self {
-        Self { tenant, role: Role::Owner, actor: Actor::System, ip: None, user_agent: None }
+        Self {
+            tenant,
+            role: Role::Owner,
+            actor: Actor::System,
+            ip: None,
+            user_agent: None,
+        }
     }
 }
 
@@ -151,13 +167,20 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
 impl App {
     /// Builds the application.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig, keyring: Keyring) -> anyhow::Result<Self> {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+        keyring: Keyring,
+    ) -> anyhow::Result<Self> {
         let mailer = mail::Mailer::new(&config.mail)?;
         Ok(Self {
             store,

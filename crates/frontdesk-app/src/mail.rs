@@ -38,22 +38,34 @@ pub const JOB_SEND_MAIL: &str = "mail.send";
 
 #[derive(Clone)]
 pub(crate) enum Mailer {
-    Outbox { dir: PathBuf, from: Mailbox },
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Outbox {
+        dir: PathBuf,
+        from: Mailbox,
+    },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
 }
 
 impl Mailer {
     pub(crate) fn new(cfg: &MailConfig) -> anyhow::Result<Self> {
         Ok(match cfg {
-            MailConfig::Outbox { dir } => {
-                Mailer::Outbox { dir: dir.clone(), from: "Frontdesk <no-reply@frontdesk.invalid>".parse()? }
-            }
+            MailConfig::Outbox { dir } => Mailer::Outbox {
+                dir: dir.clone(),
+                from: "Frontdesk <no-reply@frontdesk.invalid>".parse()?,
+            },
             MailConfig::Smtp { url, from } => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| anyhow::anyhow!("invalid --smtp-url: {e}"))?
                     .timeout(Some(std::time::Duration::from_secs(20)))
                     .build();
-                Mailer::Smtp { transport, from: from.parse().map_err(|e| anyhow::anyhow!("invalid --mail-from: {e}"))? }
+                Mailer::Smtp {
+                    transport,
+                    from: from
+                        .parse()
+                        .map_err(|e| anyhow::anyhow!("invalid --mail-from: {e}"))?,
+                }
             }
         })
     }
@@ -72,8 +84,13 @@ impl Mailer {
             .subject(m.subject.clone())
             .message_id(Some(format!("<{}@frontdesk>", m.id)));
         let msg = match &m.body_html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(m.body_text.clone(), html.clone()))?,
-            None => builder.header(ContentType::TEXT_PLAIN).body(m.body_text.clone())?,
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                m.body_text.clone(),
+                html.clone(),
+            ))?,
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(m.body_text.clone())?,
         };
         Ok(msg)
     }
@@ -152,17 +169,23 @@ impl App {
 
     /// Delivers a recorded e-mail (the `mail.send` job). Idempotent: a sent message is not resent.
     pub async fn deliver_mail(&self, id: MailId) -> anyhow::Result<()> {
-        let Some(m) = self.store.mail(id).await? else { return Ok(()) };
+        let Some(m) = self.store.mail(id).await? else {
+            return Ok(());
+        };
         if m.status == "sent" {
             return Ok(());
         }
         match self.mailer.deliver(&m).await {
             Ok(transport) => {
-                self.store.mark_mail_sent(id, transport, self.now_ms()).await?;
+                self.store
+                    .mark_mail_sent(id, transport, self.now_ms())
+                    .await?;
                 Ok(())
             }
             Err(e) => {
-                self.store.mark_mail_failed(id, &format!("{e:#}"), false).await?;
+                self.store
+                    .mark_mail_failed(id, &format!("{e:#}"), false)
+                    .await?;
                 Err(e)
             }
         }
@@ -202,7 +225,13 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// A simple e-mail with a greeting, paragraphs and one button link, as text and HTML.
-pub fn link_mail(greeting: &str, paragraphs: &[&str], button: &str, link: &str, footer: &str) -> (String, String) {
+pub fn link_mail(
+    greeting: &str,
+    paragraphs: &[&str],
+    button: &str,
+    link: &str,
+    footer: &str,
+) -> (String, String) {
     let mut text = format!("{greeting}\n\n");
     for p in paragraphs {
         text.push_str(p);

@@ -39,7 +39,9 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 impl Hasher {
     /// A hasher running at most `concurrency` hashes at once.
     pub fn new(concurrency: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))) }
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
     }
 
     /// Hashes a new password.
@@ -66,19 +68,27 @@ impl Hasher {
                 let _ = argon().verify_password(pw.as_bytes(), &parsed);
                 return Ok(Verified::No);
             };
-            if stored.starts_with("$2a$") || stored.starts_with("$2b$") || stored.starts_with("$2y$") {
+            if stored.starts_with("$2a$")
+                || stored.starts_with("$2b$")
+                || stored.starts_with("$2y$")
+            {
                 // bcrypt only reads 72 bytes; refuse longer passwords rather than truncate.
                 if pw.len() > 72 {
                     return Ok(Verified::No);
                 }
                 return Ok(match bcrypt::verify(pw.as_bytes(), &stored) {
                     Ok(true) => Verified::YesRehash(
-                        argon().hash_password(pw.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?.to_string(),
+                        argon()
+                            .hash_password(pw.as_bytes())
+                            .map_err(|e| anyhow::anyhow!("{e}"))?
+                            .to_string(),
                     ),
                     _ => Verified::No,
                 });
             }
-            let Ok(parsed) = PasswordHash::new(&stored) else { return Ok(Verified::No) };
+            let Ok(parsed) = PasswordHash::new(&stored) else {
+                return Ok(Verified::No);
+            };
             if argon().verify_password(pw.as_bytes(), &parsed).is_err() {
                 return Ok(Verified::No);
             }
@@ -86,7 +96,12 @@ impl Hasher {
             Ok(if current {
                 Verified::Yes
             } else {
-                Verified::YesRehash(argon().hash_password(pw.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())
+                Verified::YesRehash(
+                    argon()
+                        .hash_password(pw.as_bytes())
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                        .to_string(),
+                )
             })
         })
         .await??;
@@ -102,11 +117,22 @@ mod tests {
     async fn argon2id_round_trip_with_owasp_parameters() {
         let h = Hasher::new(2);
         let hash = h.hash("correct horse battery").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert_eq!(h.verify("correct horse battery", Some(&hash)).await.unwrap(), Verified::Yes);
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert_eq!(
+            h.verify("correct horse battery", Some(&hash))
+                .await
+                .unwrap(),
+            Verified::Yes
+        );
         assert_eq!(h.verify("wrong", Some(&hash)).await.unwrap(), Verified::No);
         assert_eq!(h.verify("anything", None).await.unwrap(), Verified::No);
-        assert_eq!(h.verify("anything", Some("garbage")).await.unwrap(), Verified::No);
+        assert_eq!(
+            h.verify("anything", Some("garbage")).await.unwrap(),
+            Verified::No
+        );
     }
 
     #[tokio::test]
@@ -116,10 +142,16 @@ mod tests {
         match h.verify("imported password", Some(&legacy)).await.unwrap() {
             Verified::YesRehash(new) => {
                 assert!(new.starts_with("$argon2id$"));
-                assert_eq!(h.verify("imported password", Some(&new)).await.unwrap(), Verified::Yes);
+                assert_eq!(
+                    h.verify("imported password", Some(&new)).await.unwrap(),
+                    Verified::Yes
+                );
             }
             other => panic!("expected a rehash, got {other:?}"),
         }
-        assert_eq!(h.verify("wrong", Some(&legacy)).await.unwrap(), Verified::No);
+        assert_eq!(
+            h.verify("wrong", Some(&legacy)).await.unwrap(),
+            Verified::No
+        );
     }
 }

@@ -12,8 +12,18 @@ use serde_json::json;
 use crate::{App, AppError, AppResult, Ctx};
 
 fn check_name(name: &str) -> AppResult<()> {
-    let ok = (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
-    if ok { Ok(()) } else { Err(AppError::invalid("name", "must be 1–64 of a-z, 0-9, '_' and '.'")) }
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "name",
+            "must be 1–64 of a-z, 0-9, '_' and '.'",
+        ))
+    }
 }
 
 impl App {
@@ -22,33 +32,59 @@ impl App {
     }
 
     /// Encrypts a value for a tenant and field under the active key.
-    pub fn encrypt(&self, tenant: frontdesk_core::TenantId, field: &str, value: &[u8]) -> (String, String) {
+    pub fn encrypt(
+        &self,
+        tenant: frontdesk_core::TenantId,
+        field: &str,
+        value: &[u8],
+    ) -> (String, String) {
         let ring = self.keyring.read().expect("keyring lock");
-        (ring.encrypt(&tenant.to_string(), field, value), ring.active_kid().to_string())
+        (
+            ring.encrypt(&tenant.to_string(), field, value),
+            ring.active_kid().to_string(),
+        )
     }
 
     /// Decrypts a value; reloads the keyring file once if the key id is unknown (a rotation
     /// happened in another process).
-    pub fn decrypt(&self, tenant: frontdesk_core::TenantId, field: &str, envelope: &str) -> anyhow::Result<Vec<u8>> {
+    pub fn decrypt(
+        &self,
+        tenant: frontdesk_core::TenantId,
+        field: &str,
+        envelope: &str,
+    ) -> anyhow::Result<Vec<u8>> {
         let kid = Keyring::kid_of(envelope)?.to_string();
         if !self.keyring.read().expect("keyring lock").has(&kid) {
             self.reload_keyring()?;
         }
-        Ok(self.keyring.read().expect("keyring lock").decrypt(&tenant.to_string(), field, envelope)?)
+        Ok(self.keyring.read().expect("keyring lock").decrypt(
+            &tenant.to_string(),
+            field,
+            envelope,
+        )?)
     }
 
     /// Re-reads the keyring file (no-op when keys come from the environment).
     pub fn reload_keyring(&self) -> anyhow::Result<()> {
-        let Some(path) = &self.config.keyring_file else { return Ok(()) };
+        let Some(path) = &self.config.keyring_file else {
+            return Ok(());
+        };
         let file: KeyringFile = serde_json::from_slice(&std::fs::read(path)?)?;
         let fresh = Keyring::from_file(&file)?;
-        self.keyring.write().expect("keyring lock").merge_from(fresh, true);
+        self.keyring
+            .write()
+            .expect("keyring lock")
+            .merge_from(fresh, true);
         Ok(())
     }
 
     /// The active key id.
     pub fn active_kid(&self) -> String {
-        self.keyring.read().expect("keyring lock").active_kid().to_string()
+        self.keyring
+            .read()
+            .expect("keyring lock")
+            .active_kid()
+            .to_string()
     }
 
     /// Replaces the in-memory keyring (after a rotation in this process).
@@ -67,8 +103,17 @@ impl App {
         validate::text("value", value, 1, 8192, true).map(|_| ())?;
         let (env, kid) = self.encrypt(ctx.tenant, &Self::field(name), value.as_bytes());
         let mut tx = self.store.begin().await?;
-        tx.tenant(ctx.tenant).put_secret(name, &env, &kid, self.now_ms()).await?;
-        ctx.audit(&mut tx, self.now_ms(), "secret.stored", Some(name.to_string()), json!({ "key_id": kid })).await?;
+        tx.tenant(ctx.tenant)
+            .put_secret(name, &env, &kid, self.now_ms())
+            .await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "secret.stored",
+            Some(name.to_string()),
+            json!({ "key_id": kid }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -86,16 +131,31 @@ impl App {
         if !tx.tenant(ctx.tenant).delete_secret(name).await? {
             return Err(AppError::NotFound);
         }
-        ctx.audit(&mut tx, self.now_ms(), "secret.deleted", Some(name.to_string()), json!({})).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "secret.deleted",
+            Some(name.to_string()),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Reads a secret's value for internal use by adapters (never exposed over HTTP).
-    pub async fn read_secret(&self, tenant: frontdesk_core::TenantId, name: &str) -> AppResult<Option<String>> {
-        let Some(row) = self.store.tenant(tenant).secret(name).await? else { return Ok(None) };
+    pub async fn read_secret(
+        &self,
+        tenant: frontdesk_core::TenantId,
+        name: &str,
+    ) -> AppResult<Option<String>> {
+        let Some(row) = self.store.tenant(tenant).secret(name).await? else {
+            return Ok(None);
+        };
         let bytes = self.decrypt(tenant, &Self::field(name), &row.ciphertext)?;
-        Ok(Some(String::from_utf8(bytes).map_err(|e| anyhow::anyhow!(e))?))
+        Ok(Some(
+            String::from_utf8(bytes).map_err(|e| anyhow::anyhow!(e))?,
+        ))
     }
 
     /// Re-encrypts every secret not under the active key, in batches; returns how many changed.
@@ -113,7 +173,11 @@ impl App {
                 let field = Self::field(&row.name);
                 let plain = self.decrypt(row.tenant_id, &field, &row.ciphertext)?;
                 let (env, kid) = self.encrypt(row.tenant_id, &field, &plain);
-                if self.store.swap_secret_ciphertext(row.tenant_id, row.id, &row.ciphertext, &env, &kid).await? {
+                if self
+                    .store
+                    .swap_secret_ciphertext(row.tenant_id, row.id, &row.ciphertext, &env, &kid)
+                    .await?
+                {
                     done += 1;
                     progressed = true;
                 }

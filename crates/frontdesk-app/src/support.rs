@@ -21,13 +21,22 @@ impl App {
     }
 
     /// Grants read-only access to `email` for `hours`. The support person gets a sign-in link.
-    pub async fn grant_support(&self, ctx: &Ctx, email: &str, hours: i64, reason: Option<&str>) -> AppResult<SupportGrant> {
+    pub async fn grant_support(
+        &self,
+        ctx: &Ctx,
+        email: &str,
+        hours: i64,
+        reason: Option<&str>,
+    ) -> AppResult<SupportGrant> {
         ctx.require_owner()?;
         let mut v = crate::error::Validator::default();
         let email = v.check(validate::email("email", email));
         let max_hours = (self.config.max_support_grant.as_secs() / 3600) as i64;
         if !(1..=max_hours).contains(&hours) {
-            v.0.push(validate::Invalid::new("hours", format!("must be between 1 and {max_hours}")));
+            v.0.push(validate::Invalid::new(
+                "hours",
+                format!("must be between 1 and {max_hours}"),
+            ));
         }
         let reason = v.check(validate::opt_text("reason", reason, 500, true));
         v.finish()?;
@@ -40,7 +49,10 @@ impl App {
             && let Some(m) = self.store.tenant(ctx.tenant).member(u.id).await?
             && m.role != "support"
         {
-            return Err(AppError::Conflict("already_member", "this person is already in the team".into()));
+            return Err(AppError::Conflict(
+                "already_member",
+                "this person is already in the team".into(),
+            ));
         }
         let user = existing.clone().unwrap_or_else(|| User {
             id: UserId::new(),
@@ -76,10 +88,16 @@ impl App {
             used_at_ms: None,
         };
         let business = self.business(ctx).await?.name;
-        let link = format!("{}/auth/magic/{}", self.config.base_url, cred.render(MAGIC_PREFIX));
+        let link = format!(
+            "{}/auth/magic/{}",
+            self.config.base_url,
+            cred.render(MAGIC_PREFIX)
+        );
         let (text, html) = link_mail(
             "Hello,",
-            &[&format!("{business} has given you read-only support access to its Frontdesk for {hours} hours. Everything you view is recorded in the business's audit log.")],
+            &[&format!(
+                "{business} has given you read-only support access to its Frontdesk for {hours} hours. Everything you view is recorded in the business's audit log."
+            )],
             "Sign in",
             &link,
             "The access ends by itself, and the owner can end it at any time.",
@@ -89,10 +107,29 @@ impl App {
             tx.insert_user(&user).await?;
         }
         tx.tenant(ctx.tenant).insert_support_grant(&grant).await?;
-        tx.tenant(ctx.tenant).upsert_membership(user.id, Role::Support, now, Some(expires)).await?;
+        tx.tenant(ctx.tenant)
+            .upsert_membership(user.id, Role::Support, now, Some(expires))
+            .await?;
         tx.insert_auth_token(&link_row).await?;
-        ctx.audit(&mut tx, now, "support.granted", Some(email.clone()), json!({ "grant": grant.id, "hours": hours, "read_only": true })).await?;
-        self.queue_mail(&mut tx, OutgoingMail { tenant: Some(ctx.tenant), to: email, subject: format!("Support access to {business}"), text, html: Some(html) }).await?;
+        ctx.audit(
+            &mut tx,
+            now,
+            "support.granted",
+            Some(email.clone()),
+            json!({ "grant": grant.id, "hours": hours, "read_only": true }),
+        )
+        .await?;
+        self.queue_mail(
+            &mut tx,
+            OutgoingMail {
+                tenant: Some(ctx.tenant),
+                to: email,
+                subject: format!("Support access to {business}"),
+                text,
+                html: Some(html),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.waker.wake();
         Ok(grant)
@@ -102,8 +139,19 @@ impl App {
     pub async fn revoke_support(&self, ctx: &Ctx, id: SupportGrantId) -> AppResult<()> {
         ctx.require_owner()?;
         let mut tx = self.store.begin().await?;
-        let user = tx.tenant(ctx.tenant).revoke_support_grant(id, self.now_ms()).await?.ok_or(AppError::NotFound)?;
-        ctx.audit(&mut tx, self.now_ms(), "support.revoked", Some(id.to_string()), json!({ "user": user })).await?;
+        let user = tx
+            .tenant(ctx.tenant)
+            .revoke_support_grant(id, self.now_ms())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "support.revoked",
+            Some(id.to_string()),
+            json!({ "user": user }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -54,7 +54,9 @@ impl App {
             role.parse::<Role>()
                 .ok()
                 .filter(|r| r.is_assignable())
-                .ok_or_else(|| validate::Invalid::new("role", "must be admin, professional or receptionist")),
+                .ok_or_else(|| {
+                    validate::Invalid::new("role", "must be admin, professional or receptionist")
+                }),
         );
         v.finish()?;
         let (email, role) = (email.unwrap(), role.unwrap());
@@ -62,7 +64,10 @@ impl App {
         if let Some(u) = self.store.user_by_email(&key).await?
             && self.store.tenant(ctx.tenant).member(u.id).await?.is_some()
         {
-            return Err(AppError::Conflict("already_member", "this person is already in the team".into()));
+            return Err(AppError::Conflict(
+                "already_member",
+                "this person is already in the team".into(),
+            ));
         }
         let now = self.now_ms();
         let id = InvitationId::new();
@@ -80,33 +85,76 @@ impl App {
             accepted_at_ms: None,
             revoked_at_ms: None,
         };
-        let link = format!("{}/invite/{}", self.config.base_url, cred.render(INVITE_PREFIX));
-        let business = self.store.tenant(ctx.tenant).get().await?.map(|t| t.name).unwrap_or_default();
+        let link = format!(
+            "{}/invite/{}",
+            self.config.base_url,
+            cred.render(INVITE_PREFIX)
+        );
+        let business = self
+            .store
+            .tenant(ctx.tenant)
+            .get()
+            .await?
+            .map(|t| t.name)
+            .unwrap_or_default();
         let days = self.config.invitation_ttl.as_secs() / 86400;
         let (text, html) = link_mail(
             "Hello,",
-            &[&format!("You are invited to join {business} on Frontdesk as {role}. The invitation expires in {days} days.")],
+            &[&format!(
+                "You are invited to join {business} on Frontdesk as {role}. The invitation expires in {days} days."
+            )],
             "Accept the invitation",
             &link,
             "If you do not expect this, ignore this e-mail.",
         );
         let mut tx = self.store.begin().await?;
         tx.tenant(ctx.tenant).insert_invitation(&inv).await?;
-        ctx.audit(&mut tx, now, "team.invited", Some(email.clone()), json!({ "role": role, "invitation": id })).await?;
-        self.queue_mail(&mut tx, OutgoingMail { tenant: Some(ctx.tenant), to: email, subject: format!("Join {business} on Frontdesk"), text, html: Some(html) }).await?;
+        ctx.audit(
+            &mut tx,
+            now,
+            "team.invited",
+            Some(email.clone()),
+            json!({ "role": role, "invitation": id }),
+        )
+        .await?;
+        self.queue_mail(
+            &mut tx,
+            OutgoingMail {
+                tenant: Some(ctx.tenant),
+                to: email,
+                subject: format!("Join {business} on Frontdesk"),
+                text,
+                html: Some(html),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.waker.wake();
-        Ok(CreatedInvitation { invitation: inv, link })
+        Ok(CreatedInvitation {
+            invitation: inv,
+            link,
+        })
     }
 
     /// Revokes an open invitation (owners).
     pub async fn revoke_invitation(&self, ctx: &Ctx, id: InvitationId) -> AppResult<()> {
         ctx.require_owner()?;
         let mut tx = self.store.begin().await?;
-        if !tx.tenant(ctx.tenant).revoke_invitation(id, self.now_ms()).await? {
+        if !tx
+            .tenant(ctx.tenant)
+            .revoke_invitation(id, self.now_ms())
+            .await?
+        {
             return Err(AppError::NotFound);
         }
-        ctx.audit(&mut tx, self.now_ms(), "team.invitation_revoked", Some(id.to_string()), json!({})).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "team.invitation_revoked",
+            Some(id.to_string()),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -120,7 +168,10 @@ impl App {
             .await?
             .filter(|i| verify_salted(&i.secret_hash, &cred.secret))
             .ok_or(AppError::LinkInvalid)?;
-        if inv.accepted_at_ms.is_some() || inv.revoked_at_ms.is_some() || inv.expires_at_ms <= self.now_ms() {
+        if inv.accepted_at_ms.is_some()
+            || inv.revoked_at_ms.is_some()
+            || inv.expires_at_ms <= self.now_ms()
+        {
             return Err(AppError::LinkInvalid);
         }
         Ok((inv, cred))
@@ -129,22 +180,45 @@ impl App {
     /// What an invitation link shows.
     pub async fn view_invitation(&self, token: &str) -> AppResult<InvitationView> {
         let (inv, _) = self.open_invitation(token).await?;
-        let business = self.store.tenant(inv.tenant_id).get().await?.map(|t| t.name).unwrap_or_default();
+        let business = self
+            .store
+            .tenant(inv.tenant_id)
+            .get()
+            .await?
+            .map(|t| t.name)
+            .unwrap_or_default();
         let existing_account = self.store.user_by_email(&inv.email_key).await?.is_some();
-        Ok(InvitationView { invitation: inv, business, existing_account })
+        Ok(InvitationView {
+            invitation: inv,
+            business,
+            existing_account,
+        })
     }
 
     /// Accepts an invitation: a new person chooses a name and password; an existing one proves
     /// their password. Signs them in to the business.
-    pub async fn accept_invitation(&self, token: &str, name: Option<&str>, password: &str, client: &ClientInfo) -> AppResult<NewSession> {
+    pub async fn accept_invitation(
+        &self,
+        token: &str,
+        name: Option<&str>,
+        password: &str,
+        client: &ClientInfo,
+    ) -> AppResult<NewSession> {
         let (inv, _) = self.open_invitation(token).await?;
         let now = self.now_ms();
         let role: Role = inv.role.parse().map_err(|_| AppError::LinkInvalid)?;
         let existing = self.store.user_by_email(&inv.email_key).await?;
         let (user, is_new) = match existing {
-            Some(u) => match self.hasher.verify(password, u.password_hash.as_deref()).await? {
+            Some(u) => match self
+                .hasher
+                .verify(password, u.password_hash.as_deref())
+                .await?
+            {
                 crate::passwords::Verified::No => {
-                    return Err(AppError::invalid("password", "is not the password of this account"));
+                    return Err(AppError::invalid(
+                        "password",
+                        "is not the password of this account",
+                    ));
                 }
                 _ => (u, false),
             },
@@ -154,27 +228,36 @@ impl App {
                 v.check(validate::password("password", password));
                 v.finish()?;
                 let hash = self.hasher.hash(password).await?;
-                (User {
-                    id: UserId::new(),
-                    email: inv.email.clone(),
-                    email_key: inv.email_key.clone(),
-                    name: name.unwrap(),
-                    phone: None,
-                    language: "en".into(),
-                    password_hash: Some(hash),
-                    created_at_ms: now,
-                    updated_at_ms: now,
-                }, true)
+                (
+                    User {
+                        id: UserId::new(),
+                        email: inv.email.clone(),
+                        email_key: inv.email_key.clone(),
+                        name: name.unwrap(),
+                        phone: None,
+                        language: "en".into(),
+                        password_hash: Some(hash),
+                        created_at_ms: now,
+                        updated_at_ms: now,
+                    },
+                    true,
+                )
             }
         };
         let mut tx = self.store.begin().await?;
         if is_new {
             tx.insert_user(&user).await?;
         }
-        if !tx.tenant(inv.tenant_id).accept_invitation(inv.id, now).await? {
+        if !tx
+            .tenant(inv.tenant_id)
+            .accept_invitation(inv.id, now)
+            .await?
+        {
             return Err(AppError::LinkInvalid);
         }
-        tx.tenant(inv.tenant_id).upsert_membership(user.id, role, now, None).await?;
+        tx.tenant(inv.tenant_id)
+            .upsert_membership(user.id, role, now, None)
+            .await?;
         let session_token = frontdesk_core::token::new_session_token();
         let session = frontdesk_store::Session {
             id: SessionId::new(),
@@ -192,14 +275,35 @@ impl App {
         let ctx = Ctx {
             tenant: inv.tenant_id,
             role,
-            actor: crate::Actor::User { user_id: user.id, email: user.email.clone(), session_id: session.id },
+            actor: crate::Actor::User {
+                user_id: user.id,
+                email: user.email.clone(),
+                session_id: session.id,
+            },
             ip: client.ip.clone(),
             user_agent: client.user_agent.clone(),
         };
-        ctx.audit(&mut tx, now, "team.joined", Some(user.id.to_string()), json!({ "role": role, "invitation": inv.id })).await?;
-        ctx.audit(&mut tx, now, "login", Some(user.id.to_string()), json!({ "method": "invitation" })).await?;
+        ctx.audit(
+            &mut tx,
+            now,
+            "team.joined",
+            Some(user.id.to_string()),
+            json!({ "role": role, "invitation": inv.id }),
+        )
+        .await?;
+        ctx.audit(
+            &mut tx,
+            now,
+            "login",
+            Some(user.id.to_string()),
+            json!({ "method": "invitation" }),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(NewSession { token: session_token, session })
+        Ok(NewSession {
+            token: session_token,
+            session,
+        })
     }
 
     /// Changes a member's role (owners). The last owner cannot be demoted.
@@ -209,17 +313,39 @@ impl App {
             .parse()
             .ok()
             .filter(|r: &Role| r.is_assignable() || *r == Role::Owner)
-            .ok_or_else(|| AppError::invalid("role", "must be owner, admin, professional or receptionist"))?;
+            .ok_or_else(|| {
+                AppError::invalid("role", "must be owner, admin, professional or receptionist")
+            })?;
         let mut tx = self.store.begin().await?;
-        let old = tx.tenant(ctx.tenant).member_role(user).await?.ok_or(AppError::NotFound)?;
+        let old = tx
+            .tenant(ctx.tenant)
+            .member_role(user)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if old == "support" {
-            return Err(AppError::Conflict("support_access", "support access is changed through support grants".into()));
+            return Err(AppError::Conflict(
+                "support_access",
+                "support access is changed through support grants".into(),
+            ));
         }
-        if old == "owner" && role != Role::Owner && tx.tenant(ctx.tenant).count_role(Role::Owner).await? <= 1 {
-            return Err(AppError::Conflict("last_owner", "a business needs at least one owner".into()));
+        if old == "owner"
+            && role != Role::Owner
+            && tx.tenant(ctx.tenant).count_role(Role::Owner).await? <= 1
+        {
+            return Err(AppError::Conflict(
+                "last_owner",
+                "a business needs at least one owner".into(),
+            ));
         }
         tx.tenant(ctx.tenant).set_role(user, role).await?;
-        ctx.audit(&mut tx, self.now_ms(), "team.role_changed", Some(user.to_string()), json!({ "from": old, "to": role })).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "team.role_changed",
+            Some(user.to_string()),
+            json!({ "from": old, "to": role }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -229,12 +355,26 @@ impl App {
     pub async fn remove_member(&self, ctx: &Ctx, user: UserId) -> AppResult<()> {
         ctx.require_owner()?;
         let mut tx = self.store.begin().await?;
-        let old = tx.tenant(ctx.tenant).member_role(user).await?.ok_or(AppError::NotFound)?;
+        let old = tx
+            .tenant(ctx.tenant)
+            .member_role(user)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if old == "owner" && tx.tenant(ctx.tenant).count_role(Role::Owner).await? <= 1 {
-            return Err(AppError::Conflict("last_owner", "a business needs at least one owner".into()));
+            return Err(AppError::Conflict(
+                "last_owner",
+                "a business needs at least one owner".into(),
+            ));
         }
         tx.tenant(ctx.tenant).remove_member(user).await?;
-        ctx.audit(&mut tx, self.now_ms(), "team.removed", Some(user.to_string()), json!({ "role": old })).await?;
+        ctx.audit(
+            &mut tx,
+            self.now_ms(),
+            "team.removed",
+            Some(user.to_string()),
+            json!({ "role": old }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

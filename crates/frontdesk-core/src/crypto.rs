@@ -38,7 +38,10 @@ pub struct Keyring {
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keyring").field("active", &self.active).field("kids", &self.keys.keys()).finish()
+        f.debug_struct("Keyring")
+            .field("active", &self.active)
+            .field("kids", &self.keys.keys())
+            .finish()
     }
 }
 
@@ -54,7 +57,10 @@ pub struct KeyringFile {
 impl KeyringFile {
     /// A new file with one freshly generated key.
     pub fn generate() -> Self {
-        let mut f = Self { active: String::new(), keys: BTreeMap::new() };
+        let mut f = Self {
+            active: String::new(),
+            keys: BTreeMap::new(),
+        };
         f.add_new_key();
         f
     }
@@ -83,7 +89,8 @@ pub fn decode_key(text: &str) -> Result<[u8; 32], CryptoError> {
         .decode(t)
         .or_else(|_| B64.decode(t.trim_end_matches('=')))
         .map_err(|_| CryptoError::BadKey("not base64".into()))?;
-    raw.try_into().map_err(|_| CryptoError::BadKey("must be 32 bytes".into()))
+    raw.try_into()
+        .map_err(|_| CryptoError::BadKey("must be 32 bytes".into()))
 }
 
 impl Keyring {
@@ -93,7 +100,8 @@ impl Keyring {
         let mut keys = BTreeMap::new();
         keys.insert(kid.clone(), SecretBox::new(Box::new(active)));
         for k in older {
-            keys.entry(kid_for(&k)).or_insert_with(|| SecretBox::new(Box::new(k)));
+            keys.entry(kid_for(&k))
+                .or_insert_with(|| SecretBox::new(Box::new(k)));
         }
         Self { active: kid, keys }
     }
@@ -104,14 +112,19 @@ impl Keyring {
         for (kid, b64) in &f.keys {
             let key = decode_key(b64)?;
             if kid_for(&key) != *kid {
-                return Err(CryptoError::BadKey(format!("key id {kid} does not match its key")));
+                return Err(CryptoError::BadKey(format!(
+                    "key id {kid} does not match its key"
+                )));
             }
             keys.insert(kid.clone(), SecretBox::new(Box::new(key)));
         }
         if !keys.contains_key(&f.active) {
             return Err(CryptoError::BadKey("the active key is missing".into()));
         }
-        Ok(Self { active: f.active.clone(), keys })
+        Ok(Self {
+            active: f.active.clone(),
+            keys,
+        })
     }
 
     /// Adds the keys of `other` that this keyring lacks (used when reloading after a rotation).
@@ -142,7 +155,13 @@ impl Keyring {
         let nonce = Nonce::from(nonce_bytes);
         let aad = format!("{tenant}|{field}");
         let ct = cipher
-            .encrypt(&nonce, Payload { msg: plaintext, aad: aad.as_bytes() })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .expect("AES-GCM encryption of an in-memory buffer cannot fail");
         let mut raw = Vec::with_capacity(12 + ct.len());
         raw.extend_from_slice(&nonce_bytes);
@@ -160,12 +179,20 @@ impl Keyring {
     }
 
     /// Decrypts an envelope made for `tenant` and `field`.
-    pub fn decrypt(&self, tenant: &str, field: &str, envelope: &str) -> Result<Vec<u8>, CryptoError> {
+    pub fn decrypt(
+        &self,
+        tenant: &str,
+        field: &str,
+        envelope: &str,
+    ) -> Result<Vec<u8>, CryptoError> {
         let mut parts = envelope.splitn(3, '.');
         let (Some("v1"), Some(kid), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(CryptoError::Malformed);
         };
-        let key = self.keys.get(kid).ok_or_else(|| CryptoError::UnknownKey(kid.to_string()))?;
+        let key = self
+            .keys
+            .get(kid)
+            .ok_or_else(|| CryptoError::UnknownKey(kid.to_string()))?;
         let raw = B64.decode(body).map_err(|_| CryptoError::Malformed)?;
         if raw.len() < 12 + 16 {
             return Err(CryptoError::Malformed);
@@ -174,7 +201,13 @@ impl Keyring {
         let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.expose_secret()));
         let aad = format!("{tenant}|{field}");
         cipher
-            .decrypt(&nonce, Payload { msg: &raw[12..], aad: aad.as_bytes() })
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: &raw[12..],
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Decrypt)
     }
 }
@@ -217,7 +250,10 @@ mod tests {
         assert_eq!(new.decrypt("t", "f", &env).unwrap(), b"secret");
         assert!(new.encrypt("t", "f", b"s").contains(new.active_kid()));
         let other = ring();
-        assert!(matches!(other.decrypt("t", "f", &env), Err(CryptoError::UnknownKey(_))));
+        assert!(matches!(
+            other.decrypt("t", "f", &env),
+            Err(CryptoError::UnknownKey(_))
+        ));
     }
 
     #[test]

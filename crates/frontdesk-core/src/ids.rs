@@ -13,7 +13,11 @@ pub fn base32_encode(v: u128) -> String {
     let mut out = [0u8; 26];
     for (i, slot) in out.iter_mut().enumerate() {
         let shift = 125 - 5 * i as i32;
-        let idx = if shift >= 0 { (v >> shift) & 0x1f } else { (v << (-shift)) & 0x1f };
+        let idx = if shift >= 0 {
+            (v >> shift) & 0x1f
+        } else {
+            (v << (-shift)) & 0x1f
+        };
         *slot = ALPHABET[idx as usize];
     }
     String::from_utf8(out.to_vec()).expect("ascii")
@@ -53,6 +57,7 @@ macro_rules! typed_id {
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub Uuid);
 
+        #[allow(dead_code, reason = "not every id kind uses every helper")]
         impl $name {
             /// The text prefix of this kind of id.
             pub const PREFIX: &'static str = $prefix;
@@ -193,7 +198,11 @@ mod tests {
         assert_eq!(s.parse::<TenantId>().unwrap(), id);
         assert!(s.parse::<UserId>().is_err(), "a tenant id is not a user id");
         assert!("ten_".parse::<TenantId>().is_err());
-        assert!("ten_ZZZZZZZZZZZZZZZZZZZZZZZZZZ".parse::<TenantId>().is_err());
+        assert!(
+            "ten_ZZZZZZZZZZZZZZZZZZZZZZZZZZ"
+                .parse::<TenantId>()
+                .is_err()
+        );
         let json = serde_json::to_string(&id).unwrap();
         assert_eq!(serde_json::from_str::<TenantId>(&json).unwrap(), id);
     }

@@ -23,8 +23,13 @@ pub enum Role {
 
 impl Role {
     /// All roles, most powerful first.
-    pub const ALL: [Role; 5] =
-        [Role::Owner, Role::Admin, Role::Professional, Role::Receptionist, Role::Support];
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Professional,
+        Role::Receptionist,
+        Role::Support,
+    ];
 
     /// The stable text form stored in the database and used in the API.
     pub fn as_str(self) -> &'static str {
@@ -63,7 +68,10 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = UnknownRole;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or(UnknownRole)
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(UnknownRole)
     }
 }
 

@@ -29,7 +29,11 @@ pub struct Credential {
 impl Credential {
     /// A new credential for the record `id` in `scope`, with a fresh random secret.
     pub fn generate(scope: Uuid, id: Uuid) -> Self {
-        Self { scope, id, secret: random_bytes() }
+        Self {
+            scope,
+            id,
+            secret: random_bytes(),
+        }
     }
 
     /// The text shown once to the person: `prefix_…`.
@@ -62,7 +66,11 @@ impl Credential {
 /// A salted SHA-256 of a secret: `salt_hex$hash_hex`.
 pub fn salted_hash(secret: &[u8]) -> String {
     let salt: [u8; 16] = random_bytes();
-    format!("{}${}", hex::encode(salt), hex::encode(hash_with_salt(&salt, secret)))
+    format!(
+        "{}${}",
+        hex::encode(salt),
+        hex::encode(hash_with_salt(&salt, secret))
+    )
 }
 
 fn hash_with_salt(salt: &[u8], secret: &[u8]) -> [u8; 32] {
@@ -74,8 +82,12 @@ fn hash_with_salt(salt: &[u8], secret: &[u8]) -> [u8; 32] {
 
 /// Checks `secret` against a stored [`salted_hash`] in constant time.
 pub fn verify_salted(stored: &str, secret: &[u8]) -> bool {
-    let Some((salt_hex, hash_hex)) = stored.split_once('$') else { return false };
-    let (Ok(salt), Ok(expected)) = (hex::decode(salt_hex), hex::decode(hash_hex)) else { return false };
+    let Some((salt_hex, hash_hex)) = stored.split_once('$') else {
+        return false;
+    };
+    let (Ok(salt), Ok(expected)) = (hex::decode(salt_hex), hex::decode(hash_hex)) else {
+        return false;
+    };
     let got = hash_with_salt(&salt, secret);
     expected.len() == 32 && bool::from(got.ct_eq(&expected[..]))
 }

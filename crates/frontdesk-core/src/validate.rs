@@ -17,7 +17,10 @@ pub struct Invalid {
 impl Invalid {
     /// A new validation failure for `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -43,20 +46,37 @@ pub fn text(field: &str, value: &str, min: usize, max: usize, multiline: bool) -
     if n < min {
         return Err(Invalid::new(
             field,
-            if min == 1 { "must not be empty".to_string() } else { format!("must have at least {min} characters") },
+            if min == 1 {
+                "must not be empty".to_string()
+            } else {
+                format!("must have at least {min} characters")
+            },
         ));
     }
     if n > max {
-        return Err(Invalid::new(field, format!("must have at most {max} characters")));
+        return Err(Invalid::new(
+            field,
+            format!("must have at most {max} characters"),
+        ));
     }
-    if v.chars().any(|c| (c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || is_invisible(c)) {
-        return Err(Invalid::new(field, "contains control or invisible characters"));
+    if v.chars().any(|c| {
+        (c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || is_invisible(c)
+    }) {
+        return Err(Invalid::new(
+            field,
+            "contains control or invisible characters",
+        ));
     }
     Ok(v.to_string())
 }
 
 /// An optional text: empty becomes `None`.
-pub fn opt_text(field: &str, value: Option<&str>, max: usize, multiline: bool) -> Checked<Option<String>> {
+pub fn opt_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Checked<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => text(field, v, 1, max, multiline).map(Some),
@@ -91,7 +111,10 @@ pub fn phone(field: &str, value: &str, country: &str) -> Checked<String> {
     let parsed = phonenumber::parse(region, v)
         .map_err(|_| Invalid::new(field, "is not a valid phone number"))?;
     if !phonenumber::is_valid(&parsed) {
-        return Err(Invalid::new(field, format!("is not a valid phone number for {country}")));
+        return Err(Invalid::new(
+            field,
+            format!("is not a valid phone number for {country}"),
+        ));
     }
     Ok(parsed.format().mode(phonenumber::Mode::E164).to_string())
 }
@@ -100,8 +123,16 @@ pub fn phone(field: &str, value: &str, country: &str) -> Checked<String> {
 /// ends, and not one of the paths Frontdesk itself uses.
 pub fn slug(field: &str, value: &str) -> Checked<String> {
     let v = value.trim();
-    let ok_chars = v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if v.len() < 3 || v.len() > 63 || !ok_chars || v.starts_with('-') || v.ends_with('-') || v.contains("--") {
+    let ok_chars = v
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if v.len() < 3
+        || v.len() > 63
+        || !ok_chars
+        || v.starts_with('-')
+        || v.ends_with('-')
+        || v.contains("--")
+    {
         return Err(Invalid::new(
             field,
             "must be 3–63 lower-case letters, digits or single hyphens, not at the start or end",
@@ -115,9 +146,34 @@ pub fn slug(field: &str, value: &str) -> Checked<String> {
 
 /// Paths Frontdesk serves itself, so no business can take them as its slug.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "api", "app", "admin", "assets", "auth", "book", "dashboard", "docs", "healthz", "login", "logout",
-    "metrics", "readyz", "signup", "signin", "static", "webhooks", "www", "help", "support", "manage",
-    "widget", "chat", "outbox", "invite", "magic", "reset", "public",
+    "api",
+    "app",
+    "admin",
+    "assets",
+    "auth",
+    "book",
+    "dashboard",
+    "docs",
+    "healthz",
+    "login",
+    "logout",
+    "metrics",
+    "readyz",
+    "signup",
+    "signin",
+    "static",
+    "webhooks",
+    "www",
+    "help",
+    "support",
+    "manage",
+    "widget",
+    "chat",
+    "outbox",
+    "invite",
+    "magic",
+    "reset",
+    "public",
 ];
 
 /// Makes a slug suggestion from a business name ("Salon Lumière" → "salon-lumiere").
@@ -134,16 +190,26 @@ pub fn slugify(name: &str) -> String {
     let mut s = out.trim_matches('-').to_string();
     s.truncate(50);
     let s = s.trim_matches('-').to_string();
-    if s.len() < 3 { format!("{s}-biz").trim_start_matches('-').to_string() } else { s }
+    if s.len() < 3 {
+        format!("{s}-biz").trim_start_matches('-').to_string()
+    } else {
+        s
+    }
 }
 
 fn fold_accent(c: char) -> char {
     match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ' | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' | 'ă' => 'a',
-        'è' | 'é' | 'ê' | 'ë' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => 'e',
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ' | 'ắ' | 'ằ'
+        | 'ẳ' | 'ẵ' | 'ặ' | 'ă' => 'a',
+        'è' | 'é' | 'ê' | 'ë' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => {
+            'e'
+        }
         'ì' | 'í' | 'î' | 'ï' | 'ị' | 'ỉ' | 'ĩ' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'ụ' | 'ủ' | 'ũ' | 'ư' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => 'u',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ớ' | 'ờ'
+        | 'ở' | 'ỡ' | 'ợ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ụ' | 'ủ' | 'ũ' | 'ư' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => {
+            'u'
+        }
         'ỳ' | 'ý' | 'ỵ' | 'ỷ' | 'ỹ' | 'ÿ' => 'y',
         'đ' => 'd',
         'ç' => 'c',
@@ -156,7 +222,10 @@ fn fold_accent(c: char) -> char {
 pub fn time_zone(field: &str, value: &str) -> Checked<String> {
     let v = value.trim();
     if v.is_empty() || v.len() > 64 || jiff::tz::TimeZone::get(v).is_err() {
-        return Err(Invalid::new(field, "is not a known IANA time zone, e.g. Europe/Rome"));
+        return Err(Invalid::new(
+            field,
+            "is not a known IANA time zone, e.g. Europe/Rome",
+        ));
     }
     Ok(v.to_string())
 }
@@ -165,27 +234,76 @@ pub fn time_zone(field: &str, value: &str) -> Checked<String> {
 pub fn country(field: &str, value: &str) -> Checked<String> {
     let v = value.trim().to_ascii_uppercase();
     if v.len() != 2 || v.parse::<phonenumber::country::Id>().is_err() {
-        return Err(Invalid::new(field, "is not an ISO 3166 country code, e.g. IT"));
+        return Err(Invalid::new(
+            field,
+            "is not an ISO 3166 country code, e.g. IT",
+        ));
     }
     Ok(v)
 }
 
 /// ISO 4217 currency codes with their minor-unit exponent.
 pub const CURRENCIES: &[(&str, u8)] = &[
-    ("AED", 2), ("ARS", 2), ("AUD", 2), ("BGN", 2), ("BRL", 2), ("CAD", 2), ("CHF", 2), ("CLP", 0),
-    ("CNY", 2), ("COP", 2), ("CZK", 2), ("DKK", 2), ("EGP", 2), ("EUR", 2), ("GBP", 2), ("HKD", 2),
-    ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("ISK", 0), ("JPY", 0), ("KES", 2), ("KHR", 2),
-    ("KRW", 0), ("KWD", 3), ("LAK", 2), ("MAD", 2), ("MXN", 2), ("MYR", 2), ("NGN", 2), ("NOK", 2),
-    ("NZD", 2), ("PEN", 2), ("PHP", 2), ("PKR", 2), ("PLN", 2), ("QAR", 2), ("RON", 2), ("RSD", 2),
-    ("SAR", 2), ("SEK", 2), ("SGD", 2), ("THB", 2), ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2),
-    ("VND", 0), ("ZAR", 2),
+    ("AED", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("BGN", 2),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EGP", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KHR", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("LAK", 2),
+    ("MAD", 2),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NGN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("PEN", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("VND", 0),
+    ("ZAR", 2),
 ];
 
 /// An ISO 4217 currency code that Frontdesk supports, upper-cased.
 pub fn currency(field: &str, value: &str) -> Checked<String> {
     let v = value.trim().to_ascii_uppercase();
     if !CURRENCIES.iter().any(|(c, _)| *c == v) {
-        return Err(Invalid::new(field, "is not a supported ISO 4217 currency code, e.g. EUR"));
+        return Err(Invalid::new(
+            field,
+            "is not a supported ISO 4217 currency code, e.g. EUR",
+        ));
     }
     Ok(v)
 }
@@ -204,7 +322,10 @@ pub fn colour(field: &str, value: &str) -> Checked<String> {
 pub fn language(field: &str, value: &str) -> Checked<String> {
     let v = value.trim().to_ascii_lowercase();
     if !LANGUAGES.contains(&v.as_str()) {
-        return Err(Invalid::new(field, format!("must be one of {}", LANGUAGES.join(", "))));
+        return Err(Invalid::new(
+            field,
+            format!("must be one of {}", LANGUAGES.join(", ")),
+        ));
     }
     Ok(v)
 }
@@ -216,10 +337,16 @@ pub const LANGUAGES: &[&str] = &["en", "it", "fr", "es", "vi"];
 pub fn password(field: &str, value: &str) -> Checked<()> {
     let n = value.chars().count();
     if value.len() > PASSWORD_MAX_CHARS * 4 || n > PASSWORD_MAX_CHARS {
-        return Err(Invalid::new(field, format!("must have at most {PASSWORD_MAX_CHARS} characters")));
+        return Err(Invalid::new(
+            field,
+            format!("must have at most {PASSWORD_MAX_CHARS} characters"),
+        ));
     }
     if n < PASSWORD_MIN_CHARS {
-        return Err(Invalid::new(field, format!("must have at least {PASSWORD_MIN_CHARS} characters")));
+        return Err(Invalid::new(
+            field,
+            format!("must have at least {PASSWORD_MIN_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -244,7 +371,15 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(email("e", " Ana@Example.COM ").unwrap(), "Ana@example.com");
-        for bad in ["", "ana", "ana@", "@x.com", "ana@localhost", "a b@x.com", "<script>@x.com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.com",
+            "ana@localhost",
+            "a b@x.com",
+            "<script>@x.com",
+        ] {
             assert!(email("e", bad).is_err(), "{bad}");
         }
     }
@@ -252,7 +387,10 @@ mod tests {
     #[test]
     fn phones_are_e164_in_the_country_context() {
         assert_eq!(phone("p", "0912 345 678", "VN").unwrap(), "+84912345678");
-        assert_eq!(phone("p", "+39 347 123 4567", "VN").unwrap(), "+393471234567");
+        assert_eq!(
+            phone("p", "+39 347 123 4567", "VN").unwrap(),
+            "+393471234567"
+        );
         assert_eq!(phone("p", "347 123 4567", "IT").unwrap(), "+393471234567");
         assert!(phone("p", "12", "IT").is_err());
         assert!(phone("p", "not a phone", "IT").is_err());
@@ -261,7 +399,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug("s", "salon-lumiere").unwrap(), "salon-lumiere");
-        for bad in ["ab", "Salon", "-salon", "salon-", "sa--lon", "api", "sa lon", "salón"] {
+        for bad in [
+            "ab", "Salon", "-salon", "salon-", "sa--lon", "api", "sa lon", "salón",
+        ] {
             assert!(slug("s", bad).is_err(), "{bad}");
         }
         assert_eq!(slugify("Salon Lumière & Spa"), "salon-lumiere-spa");

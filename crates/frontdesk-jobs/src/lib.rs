@@ -52,7 +52,9 @@ pub struct Registry {
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("kinds", &self.handlers.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("Registry")
+            .field("kinds", &self.handlers.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -68,7 +70,8 @@ impl Registry {
         F: Fn(Job) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = JobResult> + Send + 'static,
     {
-        self.handlers.insert(kind.to_string(), Arc::new(move |j| Box::pin(f(j))));
+        self.handlers
+            .insert(kind.to_string(), Arc::new(move |j| Box::pin(f(j))));
     }
 }
 
@@ -137,8 +140,20 @@ pub struct Worker {
 
 impl Worker {
     /// A worker over a store with handlers.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, registry: Registry, cfg: WorkerConfig, waker: Waker) -> Self {
-        Self { store, clock, registry: Arc::new(registry), cfg, waker }
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        registry: Registry,
+        cfg: WorkerConfig,
+        waker: Waker,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            registry: Arc::new(registry),
+            cfg,
+            waker,
+        }
     }
 
     /// Claims and runs one round of due jobs of `queue`; returns how many ran.
@@ -147,7 +162,13 @@ impl Worker {
         let now = self.clock.now_ms();
         let jobs = self
             .store
-            .claim_jobs(queue, &self.cfg.name, now, self.cfg.lease.as_millis() as i64, self.cfg.batch)
+            .claim_jobs(
+                queue,
+                &self.cfg.name,
+                now,
+                self.cfg.lease.as_millis() as i64,
+                self.cfg.batch,
+            )
             .await?;
         let n = jobs.len();
         for job in jobs {
@@ -164,14 +185,26 @@ impl Worker {
         if attempts > max {
             // Its lease expired after the last allowed attempt (the worker died mid-run).
             self.store
-                .fail_job(id, &self.cfg.name, "lease expired after the last attempt", None, self.clock.now_ms())
+                .fail_job(
+                    id,
+                    &self.cfg.name,
+                    "lease expired after the last attempt",
+                    None,
+                    self.clock.now_ms(),
+                )
                 .await?;
             tracing::warn!(job = %id, kind, "job dead-lettered: lease expired after the last attempt");
             return Ok(());
         }
         let Some(handler) = self.registry.handlers.get(&kind).cloned() else {
             self.store
-                .fail_job(id, &self.cfg.name, &format!("no handler for job kind {kind}"), None, self.clock.now_ms())
+                .fail_job(
+                    id,
+                    &self.cfg.name,
+                    &format!("no handler for job kind {kind}"),
+                    None,
+                    self.clock.now_ms(),
+                )
                 .await?;
             tracing::error!(job = %id, kind, "no handler for job kind");
             return Ok(());
@@ -182,7 +215,10 @@ impl Worker {
         let now = self.clock.now_ms();
         let result = match outcome {
             Ok(r) => r,
-            Err(e) => Err(JobError::Retry(anyhow::anyhow!("handler panicked: {e}"), None)),
+            Err(e) => Err(JobError::Retry(
+                anyhow::anyhow!("handler panicked: {e}"),
+                None,
+            )),
         };
         match result {
             Ok(()) => {
@@ -191,11 +227,15 @@ impl Worker {
             }
             Err(JobError::Retry(e, at)) if attempts < max => {
                 let at = at.unwrap_or(now + backoff_ms(&self.cfg, attempts));
-                self.store.fail_job(id, &self.cfg.name, &format!("{e:#}"), Some(at), now).await?;
+                self.store
+                    .fail_job(id, &self.cfg.name, &format!("{e:#}"), Some(at), now)
+                    .await?;
                 tracing::warn!(job = %id, kind, attempts, error = %format!("{e:#}"), "job failed; will retry");
             }
             Err(JobError::Retry(e, _)) | Err(JobError::Fatal(e)) => {
-                self.store.fail_job(id, &self.cfg.name, &format!("{e:#}"), None, now).await?;
+                self.store
+                    .fail_job(id, &self.cfg.name, &format!("{e:#}"), None, now)
+                    .await?;
                 tracing::error!(job = %id, kind, attempts, error = %format!("{e:#}"), "job dead-lettered");
             }
         }
@@ -252,7 +292,11 @@ pub struct Periodic {
 }
 
 /// Enqueues every periodic job whose current period has not been enqueued yet.
-pub async fn enqueue_periodic(store: &Store, clock: &dyn Clock, periodic: &[Periodic]) -> anyhow::Result<usize> {
+pub async fn enqueue_periodic(
+    store: &Store,
+    clock: &dyn Clock,
+    periodic: &[Periodic],
+) -> anyhow::Result<usize> {
     let now = clock.now_ms();
     let mut n = 0;
     for p in periodic {

@@ -79,7 +79,9 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            StoreError::Db(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+            StoreError::Db(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
+            )
         )
     }
 }
@@ -127,7 +129,11 @@ impl ConnectOptions {
     pub fn new(url: impl Into<String>) -> Self {
         let url = url.into();
         let max = if url.starts_with("postgres") { 16 } else { 8 };
-        Self { url, max_connections: max, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            url,
+            max_connections: max,
+            acquire_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -192,7 +198,9 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
-        m.iter().map(|m| (m.version, m.description.to_string())).collect()
+        m.iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
     }
 
     /// Which backend this store talks to.
@@ -205,14 +213,20 @@ impl Store {
 
     /// Checks the database answers (for `/readyz`).
     pub async fn ping(&self) -> StoreResult<()> {
-        on_pool!(&self.db, |p| sqlx::query("SELECT 1").execute(p).await.map_err(map_err).map(|r| r.rows_affected()))?;
+        on_pool!(&self.db, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map_err(map_err)
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Opens a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
         let inner = match &self.db {
-            Db::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?),
+            Db::Sqlite(p) => {
+                TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)
+            }
             Db::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(map_err)?),
         };
         Ok(Tx { inner })
@@ -240,8 +254,11 @@ impl Store {
                             .bind(&t)
                             .fetch_all(p)
                             .await?;
-                    let mut pk: Vec<(i64, String)> =
-                        cols.iter().filter(|c| c.5 > 0).map(|c| (c.5, c.1.clone())).collect();
+                    let mut pk: Vec<(i64, String)> = cols
+                        .iter()
+                        .filter(|c| c.5 > 0)
+                        .map(|c| (c.5, c.1.clone()))
+                        .collect();
                     pk.sort();
                     let fks: Vec<(i64, i64, String, String, Option<String>)> = sqlx::query_as(
                         "SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1) ORDER BY id, seq",
@@ -253,7 +270,11 @@ impl Store {
                     for (id, _seq, table, from, _to) in fks {
                         match foreign_keys.last_mut() {
                             Some(fk) if fk.id == id => fk.columns.push(from),
-                            _ => foreign_keys.push(ForeignKeyShape { id, references: table, columns: vec![from] }),
+                            _ => foreign_keys.push(ForeignKeyShape {
+                                id,
+                                references: table,
+                                columns: vec![from],
+                            }),
                         }
                     }
                     let idx: Vec<(String, String)> = sqlx::query_as(
@@ -264,12 +285,16 @@ impl Store {
                     .await?;
                     let mut indexes = Vec::new();
                     for (name, _) in idx {
-                        let icols: Vec<(i64, String)> =
-                            sqlx::query_as("SELECT seqno, name FROM pragma_index_info($1) ORDER BY seqno")
-                                .bind(&name)
-                                .fetch_all(p)
-                                .await?;
-                        indexes.push(IndexShape { name, columns: icols.into_iter().map(|c| c.1).collect() });
+                        let icols: Vec<(i64, String)> = sqlx::query_as(
+                            "SELECT seqno, name FROM pragma_index_info($1) ORDER BY seqno",
+                        )
+                        .bind(&name)
+                        .fetch_all(p)
+                        .await?;
+                        indexes.push(IndexShape {
+                            name,
+                            columns: icols.into_iter().map(|c| c.1).collect(),
+                        });
                     }
                     out.push(TableShape {
                         name: t,
@@ -335,7 +360,10 @@ impl Store {
                         columns: cols.into_iter().map(|c| c.0).collect(),
                         primary_key,
                         foreign_keys,
-                        indexes: idx.into_iter().map(|(name, columns)| IndexShape { name, columns }).collect(),
+                        indexes: idx
+                            .into_iter()
+                            .map(|(name, columns)| IndexShape { name, columns })
+                            .collect(),
                     });
                 }
             }
@@ -344,16 +372,22 @@ impl Store {
     }
 
     /// Counts the rows of `table` that belong to `tenant` (for deletion and isolation tests).
-    pub async fn count_tenant_rows(&self, table: &str, tenant: frontdesk_core::TenantId) -> StoreResult<i64> {
+    pub async fn count_tenant_rows(
+        &self,
+        table: &str,
+        tenant: frontdesk_core::TenantId,
+    ) -> StoreResult<i64> {
         if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(StoreError::Corrupt("bad table name".into()));
         }
         let sql = format!("SELECT COUNT(*) FROM {table} WHERE tenant_id = $1");
-        let n: (i64,) = on_pool!(&self.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(tenant)
-            .fetch_one(p)
-            .await
-            .map_err(map_err))?;
+        let n: (i64,) = on_pool!(&self.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(tenant)
+        .fetch_one(p)
+        .await
+        .map_err(map_err))?;
         Ok(n.0)
     }
 }

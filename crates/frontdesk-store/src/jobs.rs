@@ -101,7 +101,14 @@ impl Store {
 
     /// Claims up to `limit` due jobs of `queue` for `worker`, leasing them until `now + lease_ms`.
     /// Jobs whose lease expired (a crashed worker) are claimed again.
-    pub async fn claim_jobs(&self, queue: &str, worker: &str, now: i64, lease_ms: i64, limit: i64) -> StoreResult<Vec<Job>> {
+    pub async fn claim_jobs(
+        &self,
+        queue: &str,
+        worker: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>> {
         match &self.db {
             Db::Sqlite(_) => {
                 let mut tx = self.begin().await?;
@@ -112,7 +119,9 @@ impl Store {
                         ORDER BY run_at_ms LIMIT $5)
                      RETURNING {JOB_COLS}"
                 );
-                let TxInner::Sqlite(t) = &mut tx.inner else { unreachable!() };
+                let TxInner::Sqlite(t) = &mut tx.inner else {
+                    unreachable!()
+                };
                 let jobs: Vec<Job> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(now + lease_ms)
                     .bind(worker)
@@ -148,7 +157,8 @@ impl Store {
 
     /// Marks a claimed job done. False if the lease was lost (another worker took it over).
     pub async fn complete_job(&self, id: JobId, worker: &str, now: i64) -> StoreResult<bool> {
-        let n = on_pool!(&self.db, |p| sqlx::query(
+        let n = on_pool!(&self.db, |p| {
+            sqlx::query(
             "UPDATE jobs SET status = 'done', locked_until_ms = NULL, finished_at_ms = $3, updated_at_ms = $3, last_error = NULL
              WHERE id = $1 AND locked_by = $2 AND status = 'running'"
         )
@@ -158,16 +168,25 @@ impl Store {
         .execute(p)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(n == 1)
     }
 
     /// Records a failed attempt: back to `queued` at `retry_at_ms`, or `dead` when `retry_at_ms`
     /// is `None`.
-    pub async fn fail_job(&self, id: JobId, worker: &str, error: &str, retry_at_ms: Option<i64>, now: i64) -> StoreResult<bool> {
+    pub async fn fail_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        error: &str,
+        retry_at_ms: Option<i64>,
+        now: i64,
+    ) -> StoreResult<bool> {
         let error: String = error.chars().take(2000).collect();
         let n = match retry_at_ms {
-            Some(at) => on_pool!(&self.db, |p| sqlx::query(
+            Some(at) => on_pool!(&self.db, |p| {
+                sqlx::query(
                 "UPDATE jobs SET status = 'queued', run_at_ms = $4, locked_until_ms = NULL, locked_by = NULL, last_error = $3, updated_at_ms = $5
                  WHERE id = $1 AND locked_by = $2 AND status = 'running'"
             )
@@ -179,8 +198,10 @@ impl Store {
             .execute(p)
             .await
             .map_err(map_err)
-            .map(|r| r.rows_affected()))?,
-            None => on_pool!(&self.db, |p| sqlx::query(
+            .map(|r| r.rows_affected())
+            })?,
+            None => on_pool!(&self.db, |p| {
+                sqlx::query(
                 "UPDATE jobs SET status = 'dead', locked_until_ms = NULL, last_error = $3, updated_at_ms = $4, finished_at_ms = $4
                  WHERE id = $1 AND locked_by = $2 AND status = 'running'"
             )
@@ -191,7 +212,8 @@ impl Store {
             .execute(p)
             .await
             .map_err(map_err)
-            .map(|r| r.rows_affected()))?,
+            .map(|r| r.rows_affected())
+            })?,
         };
         Ok(n == 1)
     }
@@ -199,30 +221,40 @@ impl Store {
     /// A job by id (system use).
     pub async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
         let sql = format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1");
-        on_pool!(&self.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id)
-            .fetch_optional(p)
-            .await
-            .map_err(map_err))
+        on_pool!(&self.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(id)
+        .fetch_optional(p)
+        .await
+        .map_err(map_err))
     }
 
     /// A business's jobs, newest first, optionally of one status.
-    pub async fn tenant_jobs(&self, tenant: TenantId, status: Option<&str>, limit: i64) -> StoreResult<Vec<Job>> {
+    pub async fn tenant_jobs(
+        &self,
+        tenant: TenantId,
+        status: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>> {
         let sql = format!(
             "SELECT {JOB_COLS} FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY created_at_ms DESC, id DESC LIMIT $3"
         );
-        on_pool!(&self.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(tenant)
-            .bind(status)
-            .bind(limit.clamp(1, 500))
-            .fetch_all(p)
-            .await
-            .map_err(map_err))
+        on_pool!(&self.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(tenant)
+        .bind(status)
+        .bind(limit.clamp(1, 500))
+        .fetch_all(p)
+        .await
+        .map_err(map_err))
     }
 
     /// Puts a business's dead job back in the queue. False if not found or not dead.
     pub async fn retry_dead_job(&self, tenant: TenantId, id: JobId, now: i64) -> StoreResult<bool> {
-        let n = on_pool!(&self.db, |p| sqlx::query(
+        let n = on_pool!(&self.db, |p| {
+            sqlx::query(
             "UPDATE jobs SET status = 'queued', run_at_ms = $3, attempts = 0, finished_at_ms = NULL, updated_at_ms = $3
              WHERE tenant_id = $1 AND id = $2 AND status = 'dead'"
         )
@@ -232,7 +264,8 @@ impl Store {
         .execute(p)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(n == 1)
     }
 
@@ -248,11 +281,13 @@ impl Store {
 
     /// Deletes finished (done) jobs older than `before_ms` whose dedupe keys are no longer needed.
     pub async fn purge_done_jobs(&self, before_ms: i64) -> StoreResult<u64> {
-        on_pool!(&self.db, |p| sqlx::query("DELETE FROM jobs WHERE status = 'done' AND finished_at_ms < $1")
-            .bind(before_ms)
-            .execute(p)
-            .await
-            .map_err(map_err)
-            .map(|r| r.rows_affected()))
+        on_pool!(&self.db, |p| sqlx::query(
+            "DELETE FROM jobs WHERE status = 'done' AND finished_at_ms < $1"
+        )
+        .bind(before_ms)
+        .execute(p)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))
     }
 }

@@ -11,18 +11,28 @@ mod db;
 pub mod db_internal {
     pub use crate::db::{Db, TxInner};
 }
+mod global;
 pub mod jobs;
 pub mod mail;
 pub mod models;
 pub mod rate;
 mod tenant;
-mod global;
 
-pub use db::{Backend, ConnectOptions, ForeignKeyShape, IndexShape, Store, StoreError, StoreResult, TableShape, Tx};
+pub use db::{
+    Backend, ConnectOptions, ForeignKeyShape, IndexShape, Store, StoreError, StoreResult,
+    TableShape, Tx,
+};
 pub use models::*;
 pub use tenant::{TenantRead, TenantWrite};
 
 /// The tables that belong to no tenant. Every other table must carry `tenant_id` and lead its
 /// keys and indexes with it; the schema test enforces both.
-pub const GLOBAL_TABLES: &[&str] =
-    &["users", "sessions", "auth_tokens", "slugs", "jobs", "mail_outbox", "rate_counters"];
+pub const GLOBAL_TABLES: &[&str] = &[
+    "users",
+    "sessions",
+    "auth_tokens",
+    "slugs",
+    "jobs",
+    "mail_outbox",
+    "rate_counters",
+];

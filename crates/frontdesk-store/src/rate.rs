@@ -36,11 +36,14 @@ impl Store {
 
     /// Clears the counter `key` (e.g. after a successful sign-in).
     pub async fn reset_counter(&self, key: &str) -> StoreResult<()> {
-        on_pool!(&self.db, |p| sqlx::query("DELETE FROM rate_counters WHERE key = $1")
-            .bind(key)
-            .execute(p)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
+        on_pool!(&self.db, |p| sqlx::query(
+            "DELETE FROM rate_counters WHERE key = $1"
+        )
+        .bind(key)
+        .execute(p)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

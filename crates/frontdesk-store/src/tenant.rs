@@ -22,7 +22,10 @@ pub struct TenantWrite<'a> {
 impl Store {
     /// The read scope of one tenant.
     pub fn tenant(&self, tenant: TenantId) -> TenantRead<'_> {
-        TenantRead { store: self, tenant }
+        TenantRead {
+            store: self,
+            tenant,
+        }
     }
 }
 
@@ -43,34 +46,40 @@ impl<'a> TenantRead<'a> {
 
     /// The business itself.
     pub async fn get(&self) -> StoreResult<Option<Tenant>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, name, default_language, created_at_ms, updated_at_ms FROM tenants WHERE tenant_id = $1"
         )
         .bind(self.tenant)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// All locations, oldest first.
     pub async fn locations(&self) -> StoreResult<Vec<Location>> {
         let sql = format!("SELECT {LOCATION_COLS} FROM locations WHERE tenant_id = $1 ORDER BY id");
-        on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(self.tenant)
-            .fetch_all(p)
-            .await
-            .map_err(map_err))
+        on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(self.tenant)
+        .fetch_all(p)
+        .await
+        .map_err(map_err))
     }
 
     /// One location.
     pub async fn location(&self, id: LocationId) -> StoreResult<Option<Location>> {
         let sql = format!("SELECT {LOCATION_COLS} FROM locations WHERE tenant_id = $1 AND id = $2");
-        on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(self.tenant)
-            .bind(id)
-            .fetch_optional(p)
-            .await
-            .map_err(map_err))
+        on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(self.tenant)
+        .bind(id)
+        .fetch_optional(p)
+        .await
+        .map_err(map_err))
     }
 
     /// The team: every member with their role.
@@ -102,19 +111,22 @@ impl<'a> TenantRead<'a> {
 
     /// Invitations, newest first.
     pub async fn invitations(&self) -> StoreResult<Vec<Invitation>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, email, email_key, role, invited_by, secret_hash, created_at_ms, expires_at_ms, accepted_at_ms, revoked_at_ms
              FROM invitations WHERE tenant_id = $1 ORDER BY id DESC"
         )
         .bind(self.tenant)
         .fetch_all(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// One invitation.
     pub async fn invitation(&self, id: InvitationId) -> StoreResult<Option<Invitation>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, email, email_key, role, invited_by, secret_hash, created_at_ms, expires_at_ms, accepted_at_ms, revoked_at_ms
              FROM invitations WHERE tenant_id = $1 AND id = $2"
         )
@@ -122,24 +134,28 @@ impl<'a> TenantRead<'a> {
         .bind(id)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// API keys, newest first.
     pub async fn api_keys(&self) -> StoreResult<Vec<ApiKey>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, name, role, secret_hash, created_by, created_at_ms, last_used_at_ms, revoked_at_ms
              FROM api_keys WHERE tenant_id = $1 ORDER BY id DESC"
         )
         .bind(self.tenant)
         .fetch_all(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// One API key.
     pub async fn api_key(&self, id: ApiKeyId) -> StoreResult<Option<ApiKey>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, name, role, secret_hash, created_by, created_at_ms, last_used_at_ms, revoked_at_ms
              FROM api_keys WHERE tenant_id = $1 AND id = $2"
         )
@@ -147,24 +163,28 @@ impl<'a> TenantRead<'a> {
         .bind(id)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// Staff keys, newest first.
     pub async fn staff_keys(&self) -> StoreResult<Vec<StaffKey>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, user_id, name, secret_hash, created_by, created_at_ms, last_used_at_ms, revoked_at_ms
              FROM staff_keys WHERE tenant_id = $1 ORDER BY id DESC"
         )
         .bind(self.tenant)
         .fetch_all(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// One staff key.
     pub async fn staff_key(&self, id: StaffKeyId) -> StoreResult<Option<StaffKey>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, user_id, name, secret_hash, created_by, created_at_ms, last_used_at_ms, revoked_at_ms
              FROM staff_keys WHERE tenant_id = $1 AND id = $2"
         )
@@ -172,15 +192,21 @@ impl<'a> TenantRead<'a> {
         .bind(id)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// The audit log, newest first, filtered.
     pub async fn audit(&self, f: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
-        let action_prefix = f.action.as_deref().filter(|a| a.ends_with('.')).map(|a| format!("{a}%"));
+        let action_prefix = f
+            .action
+            .as_deref()
+            .filter(|a| a.ends_with('.'))
+            .map(|a| format!("{a}%"));
         let action_exact = f.action.as_deref().filter(|a| !a.ends_with('.'));
         let limit = f.limit.clamp(1, 500);
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, at_ms, actor_kind, actor_id, actor_label, action, target, details, ip, user_agent
              FROM audit_log WHERE tenant_id = $1
                AND ($2 IS NULL OR action = $2)
@@ -201,7 +227,8 @@ impl<'a> TenantRead<'a> {
         .bind(limit)
         .fetch_all(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// Support grants, newest first.
@@ -212,20 +239,23 @@ impl<'a> TenantRead<'a> {
             g: SupportGrant,
             email: String,
         }
-        let rows: Vec<Row> = on_pool!(&self.store.db, |p| sqlx::query_as(
+        let rows: Vec<Row> = on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT g.tenant_id, g.id, g.user_id, g.granted_by, g.reason, g.created_at_ms, g.expires_at_ms, g.revoked_at_ms, u.email
              FROM support_grants g JOIN users u ON u.id = g.user_id WHERE g.tenant_id = $1 ORDER BY g.id DESC"
         )
         .bind(self.tenant)
         .fetch_all(p)
         .await
-        .map_err(map_err))?;
+        .map_err(map_err)
+        })?;
         Ok(rows.into_iter().map(|r| (r.g, r.email)).collect())
     }
 
     /// One support grant.
     pub async fn support_grant(&self, id: SupportGrantId) -> StoreResult<Option<SupportGrant>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, user_id, granted_by, reason, created_at_ms, expires_at_ms, revoked_at_ms
              FROM support_grants WHERE tenant_id = $1 AND id = $2"
         )
@@ -233,30 +263,35 @@ impl<'a> TenantRead<'a> {
         .bind(id)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// Stored secrets (names and metadata; values stay encrypted).
     pub async fn secrets(&self) -> StoreResult<Vec<SecretRow>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, name, ciphertext, key_id, created_at_ms, updated_at_ms FROM secrets WHERE tenant_id = $1 ORDER BY name"
         )
         .bind(self.tenant)
         .fetch_all(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// One secret by name.
     pub async fn secret(&self, name: &str) -> StoreResult<Option<SecretRow>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, id, name, ciphertext, key_id, created_at_ms, updated_at_ms FROM secrets WHERE tenant_id = $1 AND name = $2"
         )
         .bind(self.tenant)
         .bind(name)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 }
 
@@ -267,9 +302,15 @@ impl<'a> TenantWrite<'a> {
     }
 
     /// Creates the business row.
-    pub async fn insert_tenant(&mut self, name: &str, default_language: &str, now: i64) -> StoreResult<()> {
+    pub async fn insert_tenant(
+        &mut self,
+        name: &str,
+        default_language: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO tenants (tenant_id, name, default_language, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $4)"
         )
         .bind(t)
@@ -278,14 +319,21 @@ impl<'a> TenantWrite<'a> {
         .bind(now)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Renames the business or changes its default language.
-    pub async fn update_tenant(&mut self, name: &str, default_language: &str, now: i64) -> StoreResult<bool> {
+    pub async fn update_tenant(
+        &mut self,
+        name: &str,
+        default_language: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
         let t = self.tenant;
-        let r = on_tx!(self.tx, |c| sqlx::query(
+        let r = on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE tenants SET name = $2, default_language = $3, updated_at_ms = $4 WHERE tenant_id = $1"
         )
         .bind(t)
@@ -295,14 +343,16 @@ impl<'a> TenantWrite<'a> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(r == 1)
     }
 
     /// Adds a location and claims its slug deployment-wide.
     pub async fn insert_location(&mut self, l: &Location) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO locations (tenant_id, id, name, slug, address, phone, time_zone, country, currency, brand_colour, booking_description, tax_id, image_url, created_at_ms, updated_at_ms)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         )
@@ -323,14 +373,18 @@ impl<'a> TenantWrite<'a> {
         .bind(l.updated_at_ms)
         .execute(&mut *c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
-        on_tx!(self.tx, |c| sqlx::query("INSERT INTO slugs (slug, tenant_id, location_id) VALUES ($1, $2, $3)")
-            .bind(&l.slug)
-            .bind(t)
-            .bind(l.id)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "INSERT INTO slugs (slug, tenant_id, location_id) VALUES ($1, $2, $3)"
+        )
+        .bind(&l.slug)
+        .bind(t)
+        .bind(l.id)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -345,23 +399,32 @@ impl<'a> TenantWrite<'a> {
         .fetch_optional(c)
         .await
         .map_err(map_err))?;
-        let Some((old_slug,)) = old else { return Ok(false) };
+        let Some((old_slug,)) = old else {
+            return Ok(false);
+        };
         if old_slug != l.slug {
-            on_tx!(self.tx, |c| sqlx::query("INSERT INTO slugs (slug, tenant_id, location_id) VALUES ($1, $2, $3)")
-                .bind(&l.slug)
-                .bind(t)
-                .bind(l.id)
-                .execute(c)
-                .await
-                .map_err(map_err).map(|r| r.rows_affected()))?;
-            on_tx!(self.tx, |c| sqlx::query("DELETE FROM slugs WHERE slug = $1 AND tenant_id = $2")
-                .bind(&old_slug)
-                .bind(t)
-                .execute(c)
-                .await
-                .map_err(map_err).map(|r| r.rows_affected()))?;
+            on_tx!(self.tx, |c| sqlx::query(
+                "INSERT INTO slugs (slug, tenant_id, location_id) VALUES ($1, $2, $3)"
+            )
+            .bind(&l.slug)
+            .bind(t)
+            .bind(l.id)
+            .execute(c)
+            .await
+            .map_err(map_err)
+            .map(|r| r.rows_affected()))?;
+            on_tx!(self.tx, |c| sqlx::query(
+                "DELETE FROM slugs WHERE slug = $1 AND tenant_id = $2"
+            )
+            .bind(&old_slug)
+            .bind(t)
+            .execute(c)
+            .await
+            .map_err(map_err)
+            .map(|r| r.rows_affected()))?;
         }
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE locations SET name = $3, slug = $4, address = $5, phone = $6, time_zone = $7, country = $8, currency = $9,
                 brand_colour = $10, booking_description = $11, tax_id = $12, image_url = $13, updated_at_ms = $14
              WHERE tenant_id = $1 AND id = $2"
@@ -382,37 +445,45 @@ impl<'a> TenantWrite<'a> {
         .bind(l.updated_at_ms)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(true)
     }
 
     /// Deletes a location (its slug goes with it). False if not found.
     pub async fn delete_location(&mut self, id: LocationId) -> StoreResult<bool> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query("DELETE FROM slugs WHERE tenant_id = $1 AND location_id = $2")
-            .bind(t)
-            .bind(id)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
-        let n = on_tx!(self.tx, |c| sqlx::query("DELETE FROM locations WHERE tenant_id = $1 AND id = $2")
-            .bind(t)
-            .bind(id)
-            .execute(c)
-            .await
-            .map_err(map_err)
-            .map(|r| r.rows_affected()))?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM slugs WHERE tenant_id = $1 AND location_id = $2"
+        )
+        .bind(t)
+        .bind(id)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
+        let n = on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM locations WHERE tenant_id = $1 AND id = $2"
+        )
+        .bind(t)
+        .bind(id)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     /// Counts locations (a business keeps at least one).
     pub async fn count_locations(&mut self) -> StoreResult<i64> {
         let t = self.tenant;
-        let n: (i64,) = on_tx!(self.tx, |c| sqlx::query_as("SELECT COUNT(*) FROM locations WHERE tenant_id = $1")
-            .bind(t)
-            .fetch_one(c)
-            .await
-            .map_err(map_err))?;
+        let n: (i64,) = on_tx!(self.tx, |c| sqlx::query_as(
+            "SELECT COUNT(*) FROM locations WHERE tenant_id = $1"
+        )
+        .bind(t)
+        .fetch_one(c)
+        .await
+        .map_err(map_err))?;
         Ok(n.0)
     }
 
@@ -425,7 +496,8 @@ impl<'a> TenantWrite<'a> {
         expires_at_ms: Option<i64>,
     ) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO memberships (tenant_id, user_id, role, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = excluded.role, expires_at_ms = excluded.expires_at_ms"
         )
@@ -436,7 +508,8 @@ impl<'a> TenantWrite<'a> {
         .bind(expires_at_ms)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -471,40 +544,48 @@ impl<'a> TenantWrite<'a> {
     /// Changes a member's role. False if not a member.
     pub async fn set_role(&mut self, user: UserId, role: Role) -> StoreResult<bool> {
         let t = self.tenant;
-        let n = on_tx!(self.tx, |c| sqlx::query("UPDATE memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2")
-            .bind(t)
-            .bind(user)
-            .bind(role.as_str())
-            .execute(c)
-            .await
-            .map_err(map_err)
-            .map(|r| r.rows_affected()))?;
+        let n = on_tx!(self.tx, |c| sqlx::query(
+            "UPDATE memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2"
+        )
+        .bind(t)
+        .bind(user)
+        .bind(role.as_str())
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     /// Removes a member, their staff keys and their sessions in this business. False if not a member.
     pub async fn remove_member(&mut self, user: UserId) -> StoreResult<bool> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND tenant_id = $2")
-            .bind(user)
-            .bind(t)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
-        let n = on_tx!(self.tx, |c| sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2")
-            .bind(t)
-            .bind(user)
-            .execute(c)
-            .await
-            .map_err(map_err)
-            .map(|r| r.rows_affected()))?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND tenant_id = $2"
+        )
+        .bind(user)
+        .bind(t)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
+        let n = on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2"
+        )
+        .bind(t)
+        .bind(user)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     /// Records an invitation.
     pub async fn insert_invitation(&mut self, i: &Invitation) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO invitations (tenant_id, id, email, email_key, role, invited_by, secret_hash, created_at_ms, expires_at_ms)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         )
@@ -519,7 +600,8 @@ impl<'a> TenantWrite<'a> {
         .bind(i.expires_at_ms)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -543,7 +625,8 @@ impl<'a> TenantWrite<'a> {
     /// Revokes an open invitation. False if not found or no longer open.
     pub async fn revoke_invitation(&mut self, id: InvitationId, now: i64) -> StoreResult<bool> {
         let t = self.tenant;
-        let n = on_tx!(self.tx, |c| sqlx::query(
+        let n = on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE invitations SET revoked_at_ms = $3 WHERE tenant_id = $1 AND id = $2 AND accepted_at_ms IS NULL AND revoked_at_ms IS NULL"
         )
         .bind(t)
@@ -552,14 +635,16 @@ impl<'a> TenantWrite<'a> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(n == 1)
     }
 
     /// Stores a new API key.
     pub async fn insert_api_key(&mut self, k: &ApiKey) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO api_keys (tenant_id, id, name, role, secret_hash, created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         )
         .bind(t)
@@ -571,14 +656,16 @@ impl<'a> TenantWrite<'a> {
         .bind(k.created_at_ms)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Revokes an API key. False if not found or already revoked.
     pub async fn revoke_api_key(&mut self, id: ApiKeyId, now: i64) -> StoreResult<bool> {
         let t = self.tenant;
-        let n = on_tx!(self.tx, |c| sqlx::query(
+        let n = on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE api_keys SET revoked_at_ms = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at_ms IS NULL"
         )
         .bind(t)
@@ -587,14 +674,16 @@ impl<'a> TenantWrite<'a> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(n == 1)
     }
 
     /// Stores a new staff key.
     pub async fn insert_staff_key(&mut self, k: &StaffKey) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO staff_keys (tenant_id, id, user_id, name, secret_hash, created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         )
         .bind(t)
@@ -606,14 +695,16 @@ impl<'a> TenantWrite<'a> {
         .bind(k.created_at_ms)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Revokes a staff key and ends the session it opened. False if not found or already revoked.
     pub async fn revoke_staff_key(&mut self, id: StaffKeyId, now: i64) -> StoreResult<bool> {
         let t = self.tenant;
-        let n = on_tx!(self.tx, |c| sqlx::query(
+        let n = on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE staff_keys SET revoked_at_ms = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at_ms IS NULL"
         )
         .bind(t)
@@ -622,40 +713,50 @@ impl<'a> TenantWrite<'a> {
         .execute(c)
         .await
         .map_err(map_err)
+        .map(|r| r.rows_affected())
+        })?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND staff_key_id = $2"
+        )
+        .bind(t)
+        .bind(id)
+        .execute(c)
+        .await
+        .map_err(map_err)
         .map(|r| r.rows_affected()))?;
-        on_tx!(self.tx, |c| sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND staff_key_id = $2")
-            .bind(t)
-            .bind(id)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     /// Records that a staff key was used, and ends every earlier session it opened (promise A4).
     pub async fn staff_key_login(&mut self, id: StaffKeyId, now: i64) -> StoreResult<u64> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query("UPDATE staff_keys SET last_used_at_ms = $3 WHERE tenant_id = $1 AND id = $2")
-            .bind(t)
-            .bind(id)
-            .bind(now)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
-        on_tx!(self.tx, |c| sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND staff_key_id = $2")
-            .bind(t)
-            .bind(id)
-            .execute(c)
-            .await
-            .map_err(map_err)
-            .map(|r| r.rows_affected()))
+        on_tx!(self.tx, |c| sqlx::query(
+            "UPDATE staff_keys SET last_used_at_ms = $3 WHERE tenant_id = $1 AND id = $2"
+        )
+        .bind(t)
+        .bind(id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND staff_key_id = $2"
+        )
+        .bind(t)
+        .bind(id)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))
     }
 
     /// Appends to the audit log.
     pub async fn audit(&mut self, e: &NewAudit) -> StoreResult<AuditId> {
         let t = self.tenant;
         let id = AuditId::new();
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO audit_log (tenant_id, id, at_ms, actor_kind, actor_id, actor_label, action, target, details, ip, user_agent)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         )
@@ -672,14 +773,16 @@ impl<'a> TenantWrite<'a> {
         .bind(&e.user_agent)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(id)
     }
 
     /// Records a support grant.
     pub async fn insert_support_grant(&mut self, g: &SupportGrant) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO support_grants (tenant_id, id, user_id, granted_by, reason, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         )
         .bind(t)
@@ -691,15 +794,21 @@ impl<'a> TenantWrite<'a> {
         .bind(g.expires_at_ms)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Revokes a support grant: the support membership and its sessions end at once.
     /// Returns the support user's id, or None if the grant was not active.
-    pub async fn revoke_support_grant(&mut self, id: SupportGrantId, now: i64) -> StoreResult<Option<UserId>> {
+    pub async fn revoke_support_grant(
+        &mut self,
+        id: SupportGrantId,
+        now: i64,
+    ) -> StoreResult<Option<UserId>> {
         let t = self.tenant;
-        let row: Option<(UserId,)> = on_tx!(self.tx, |c| sqlx::query_as(
+        let row: Option<(UserId,)> = on_tx!(self.tx, |c| {
+            sqlx::query_as(
             "UPDATE support_grants SET revoked_at_ms = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at_ms IS NULL RETURNING user_id"
         )
         .bind(t)
@@ -707,27 +816,41 @@ impl<'a> TenantWrite<'a> {
         .bind(now)
         .fetch_optional(c)
         .await
-        .map_err(map_err))?;
+        .map_err(map_err)
+        })?;
         let Some((user,)) = row else { return Ok(None) };
-        on_tx!(self.tx, |c| sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND role = 'support'")
-            .bind(t)
-            .bind(user)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
-        on_tx!(self.tx, |c| sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
-            .bind(t)
-            .bind(user)
-            .execute(c)
-            .await
-            .map_err(map_err).map(|r| r.rows_affected()))?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND role = 'support'"
+        )
+        .bind(t)
+        .bind(user)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
+        on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2"
+        )
+        .bind(t)
+        .bind(user)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(Some(user))
     }
 
     /// Creates or replaces a named secret.
-    pub async fn put_secret(&mut self, name: &str, ciphertext: &str, key_id: &str, now: i64) -> StoreResult<()> {
+    pub async fn put_secret(
+        &mut self,
+        name: &str,
+        ciphertext: &str,
+        key_id: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO secrets (tenant_id, id, name, ciphertext, key_id, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)
              ON CONFLICT (tenant_id, name) DO UPDATE SET ciphertext = excluded.ciphertext, key_id = excluded.key_id, updated_at_ms = excluded.updated_at_ms"
         )
@@ -739,20 +862,23 @@ impl<'a> TenantWrite<'a> {
         .bind(now)
         .execute(c)
         .await
-        .map_err(map_err).map(|r| r.rows_affected()))?;
+        .map_err(map_err).map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Deletes a named secret. False if none.
     pub async fn delete_secret(&mut self, name: &str) -> StoreResult<bool> {
         let t = self.tenant;
-        let n = on_tx!(self.tx, |c| sqlx::query("DELETE FROM secrets WHERE tenant_id = $1 AND name = $2")
-            .bind(t)
-            .bind(name)
-            .execute(c)
-            .await
-            .map_err(map_err)
-            .map(|r| r.rows_affected()))?;
+        let n = on_tx!(self.tx, |c| sqlx::query(
+            "DELETE FROM secrets WHERE tenant_id = $1 AND name = $2"
+        )
+        .bind(t)
+        .bind(name)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 }

@@ -51,9 +51,15 @@ impl TestDb {
         match backend {
             Backend::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                let store = Store::connect(&ConnectOptions::new(url)).await.expect("sqlite connect");
+                let store = Store::connect(&ConnectOptions::new(url))
+                    .await
+                    .expect("sqlite connect");
                 store.migrate().await.expect("migrate");
-                Self { store, dir, pg_drop: None }
+                Self {
+                    store,
+                    dir,
+                    pg_drop: None,
+                }
             }
             Backend::Postgres => {
                 let admin = std::env::var("FRONTDESK_TEST_PG_URL")
@@ -61,8 +67,13 @@ impl TestDb {
                 let name = format!("fd_t_{}", uuid::Uuid::now_v7().simple());
                 {
                     use sqlx::Connection;
-                    let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect to the PostgreSQL test server");
-                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut c).await.expect("create test database");
+                    let mut c = sqlx::PgConnection::connect(&admin)
+                        .await
+                        .expect("connect to the PostgreSQL test server");
+                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                        .execute(&mut c)
+                        .await
+                        .expect("create test database");
                     c.close().await.ok();
                 }
                 let url = replace_db(&admin, &name);
@@ -70,7 +81,11 @@ impl TestDb {
                 opts.max_connections = 8;
                 let store = Store::connect(&opts).await.expect("pg connect");
                 store.migrate().await.expect("migrate");
-                Self { store, dir, pg_drop: Some((admin, name)) }
+                Self {
+                    store,
+                    dir,
+                    pg_drop: Some((admin, name)),
+                }
             }
         }
     }
@@ -81,7 +96,10 @@ fn replace_db(url: &str, db: &str) -> String {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
     };
-    let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
+    let cut = base
+        .rfind('/')
+        .filter(|i| *i > "postgres://".len())
+        .unwrap_or(base.len());
     let mut out = format!("{}/{db}", &base[..cut]);
     if let Some(q) = query {
         out.push('?');
@@ -97,11 +115,18 @@ impl Drop for TestDb {
             // FORCE ends the test's own pooled connections server-side; closing the pool here
             // would wait on the test's runtime, which is blocked in this very drop.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async move {
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut c).await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut c)
+                        .await;
                     }
                 });
             })
@@ -126,9 +151,11 @@ pub struct TestApp {
     pub state: AppState,
 }
 
+type ConfigFn = Box<dyn FnOnce(&mut AppConfig)>;
+
 /// Options of a [`TestApp`].
 pub struct TestAppBuilder {
-    config: Option<Box<dyn FnOnce(&mut AppConfig)>>,
+    config: Option<ConfigFn>,
     web: WebConfig,
     backend: Backend,
 }
@@ -165,7 +192,14 @@ impl TestAppBuilder {
         let app = App::new(db.store.clone(), Arc::new(clock.clone()), cfg, ring).expect("app");
         let state = AppState::new(app.clone(), self.web);
         let (router, routes) = frontdesk_web::router(state.clone());
-        TestApp { db, app, router, routes, clock, state }
+        TestApp {
+            db,
+            app,
+            router,
+            routes,
+            clock,
+            state,
+        }
     }
 }
 
@@ -176,7 +210,11 @@ impl TestApp {
         web.rate_limits.auth_per_min = 10_000;
         web.rate_limits.public_per_min = 10_000;
         web.rate_limits.api_per_min = 100_000;
-        TestAppBuilder { config: None, web, backend: test_backend() }
+        TestAppBuilder {
+            config: None,
+            web,
+            backend: test_backend(),
+        }
     }
 
     /// A test app with defaults.
@@ -186,7 +224,14 @@ impl TestApp {
 
     /// Starts a request.
     pub fn req(&self, method: Method, path: &str) -> TestRequest<'_> {
-        TestRequest { app: self, method, path: path.to_string(), headers: HeaderMap::new(), body: Body::empty(), ip: "127.0.0.1".into() }
+        TestRequest {
+            app: self,
+            method,
+            path: path.to_string(),
+            headers: HeaderMap::new(),
+            body: Body::empty(),
+            ip: "127.0.0.1".into(),
+        }
     }
 
     /// GET.
@@ -201,16 +246,31 @@ impl TestApp {
 
     /// A worker over this app's queue (step it with `run_once`).
     pub fn worker(&self, name: &str) -> Worker {
-        let cfg = WorkerConfig { name: name.into(), ..WorkerConfig::default() };
-        Worker::new(self.db.store.clone(), Arc::new(self.clock.clone()), self.app.job_registry(), cfg, self.app.waker.clone())
+        let cfg = WorkerConfig {
+            name: name.into(),
+            ..WorkerConfig::default()
+        };
+        Worker::new(
+            self.db.store.clone(),
+            Arc::new(self.clock.clone()),
+            self.app.job_registry(),
+            cfg,
+            self.app.waker.clone(),
+        )
     }
 
     /// Runs every due job of every queue until none is left (at most `rounds` rounds).
     pub async fn drain_jobs(&self) {
         let w = self.worker("test-drain");
         for _ in 0..50 {
-            let a = w.run_once(frontdesk_jobs::QUEUE_DEFAULT).await.expect("jobs");
-            let b = w.run_once(frontdesk_jobs::QUEUE_MAINTENANCE).await.expect("jobs");
+            let a = w
+                .run_once(frontdesk_jobs::QUEUE_DEFAULT)
+                .await
+                .expect("jobs");
+            let b = w
+                .run_once(frontdesk_jobs::QUEUE_MAINTENANCE)
+                .await
+                .expect("jobs");
             if a + b == 0 {
                 break;
             }
@@ -229,26 +289,53 @@ impl TestApp {
             }))
             .send()
             .await;
-        assert_eq!(res.status, StatusCode::CREATED, "signup failed: {}", res.text);
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "signup failed: {}",
+            res.text
+        );
         Session {
             cookie: res.session_cookie().expect("session cookie"),
-            tenant: res.json["business_id"].as_str().expect("business id").parse().expect("tenant id"),
-            user: res.json["user_id"].as_str().expect("user id").parse().expect("user id"),
+            tenant: res.json["business_id"]
+                .as_str()
+                .expect("business id")
+                .parse()
+                .expect("tenant id"),
+            user: res.json["user_id"]
+                .as_str()
+                .expect("user id")
+                .parse()
+                .expect("user id"),
             email: email.to_string(),
         }
     }
 
     /// Signs in with e-mail and password (asserting success).
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let res = self.post("/api/v1/auth/login").json(&serde_json::json!({ "email": email, "password": password })).send().await;
+        let res = self
+            .post("/api/v1/auth/login")
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await;
         assert_eq!(res.status, StatusCode::OK, "login failed: {}", res.text);
         res.session_cookie().expect("cookie")
     }
 
     /// Invites `email` with `role` as `owner`, accepts, and returns the new member's session.
     pub async fn add_member(&self, owner: &Session, email: &str, role: &str) -> Session {
-        let res = self.post("/api/v1/team/invitations").cookie(&owner.cookie).json(&serde_json::json!({ "email": email, "role": role })).send().await;
-        assert_eq!(res.status, StatusCode::CREATED, "invite failed: {}", res.text);
+        let res = self
+            .post("/api/v1/team/invitations")
+            .cookie(&owner.cookie)
+            .json(&serde_json::json!({ "email": email, "role": role }))
+            .send()
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "invite failed: {}",
+            res.text
+        );
         let link = res.json["link"].as_str().expect("link").to_string();
         let token = link.rsplit('/').next().expect("token").to_string();
         let res = self
@@ -260,14 +347,23 @@ impl TestApp {
         Session {
             cookie: res.session_cookie().expect("cookie"),
             tenant: owner.tenant,
-            user: res.json["user_id"].as_str().expect("user").parse().expect("user id"),
+            user: res.json["user_id"]
+                .as_str()
+                .expect("user")
+                .parse()
+                .expect("user id"),
             email: email.into(),
         }
     }
 
     /// Creates an API key as `owner`; returns the `ak_…` text.
     pub async fn api_key(&self, owner: &Session, role: &str) -> String {
-        let res = self.post("/api/v1/api-keys").cookie(&owner.cookie).json(&serde_json::json!({ "name": "test", "role": role })).send().await;
+        let res = self
+            .post("/api/v1/api-keys")
+            .cookie(&owner.cookie)
+            .json(&serde_json::json!({ "name": "test", "role": role }))
+            .send()
+            .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
         res.json["key"].as_str().expect("key").to_string()
     }
@@ -280,7 +376,11 @@ impl TestApp {
     /// The first link in the newest e-mail to `to` whose path contains `needle`.
     pub async fn link_in_mail(&self, to: &str, needle: &str) -> Option<String> {
         for m in self.mail_to(to).await {
-            if let Some(l) = m.body_text.split_whitespace().find(|w| w.starts_with("http") && w.contains(needle)) {
+            if let Some(l) = m
+                .body_text
+                .split_whitespace()
+                .find(|w| w.starts_with("http") && w.contains(needle))
+            {
                 return Some(l.to_string());
             }
         }
@@ -314,7 +414,10 @@ pub struct TestRequest<'a> {
 impl TestRequest<'_> {
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.insert(header::HeaderName::from_bytes(name.as_bytes()).expect("header name"), value.parse().expect("header value"));
+        self.headers.insert(
+            header::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+            value.parse().expect("header value"),
+        );
         self
     }
 
@@ -330,21 +433,29 @@ impl TestRequest<'_> {
 
     /// Sends a JSON body.
     pub fn json(mut self, v: &Value) -> Self {
-        self.headers.insert(header::CONTENT_TYPE, "application/json".parse().expect("ct"));
+        self.headers.insert(
+            header::CONTENT_TYPE,
+            "application/json".parse().expect("ct"),
+        );
         self.body = Body::from(serde_json::to_vec(v).expect("json"));
         self
     }
 
     /// Sends a raw body with a content type.
     pub fn raw(mut self, content_type: &str, body: impl Into<Body>) -> Self {
-        self.headers.insert(header::CONTENT_TYPE, content_type.parse().expect("ct"));
+        self.headers
+            .insert(header::CONTENT_TYPE, content_type.parse().expect("ct"));
         self.body = body.into();
         self
     }
 
     /// Sends a form body.
     pub fn form(self, pairs: &[(&str, &str)]) -> Self {
-        let body = pairs.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         self.raw("application/x-www-form-urlencoded", body)
     }
 
@@ -356,17 +467,34 @@ impl TestRequest<'_> {
 
     /// Sends it through the router.
     pub async fn send(self) -> TestResponse {
-        let mut req = Request::builder().method(self.method).uri(&self.path).body(self.body).expect("request");
+        let mut req = Request::builder()
+            .method(self.method)
+            .uri(&self.path)
+            .body(self.body)
+            .expect("request");
         *req.headers_mut() = self.headers;
         let addr: SocketAddr = format!("{}:40000", self.ip).parse().expect("ip");
         req.extensions_mut().insert(ConnectInfo(addr));
-        let res = self.app.router.clone().oneshot(req).await.expect("infallible");
+        let res = self
+            .app
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024).await.expect("body");
+        let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+            .await
+            .expect("body");
         let text = String::from_utf8_lossy(&bytes).to_string();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        TestResponse { status, headers, text, json }
+        TestResponse {
+            status,
+            headers,
+            text,
+            json,
+        }
     }
 }
 
@@ -374,7 +502,9 @@ fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             b => out.push_str(&format!("%{b:02X}")),
         }
@@ -398,11 +528,15 @@ pub struct TestResponse {
 impl TestResponse {
     /// The session cookie set by this response, as `name=value`.
     pub fn session_cookie(&self) -> Option<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-            let first = v.split(';').next()?;
-            let (name, value) = first.split_once('=')?;
-            (name.contains("fd_session") && !value.is_empty()).then(|| first.to_string())
-        })
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                let first = v.split(';').next()?;
+                let (name, value) = first.split_once('=')?;
+                (name.contains("fd_session") && !value.is_empty()).then(|| first.to_string())
+            })
     }
 
     /// Asserts a problem+json response with this status and code.
@@ -410,7 +544,9 @@ impl TestResponse {
     pub fn assert_problem(&self, status: StatusCode, code: &str) {
         assert_eq!(self.status, status, "body: {}", self.text);
         assert_eq!(
-            self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+            self.headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
             Some("application/problem+json"),
             "body: {}",
             self.text

@@ -44,7 +44,11 @@ impl FakeSmtp {
                 });
             }
         });
-        Self { port, received, fail_next }
+        Self {
+            port,
+            received,
+            fail_next,
+        }
     }
 
     /// The URL to give Frontdesk.
@@ -63,7 +67,11 @@ impl FakeSmtp {
     }
 }
 
-async fn session(sock: tokio::net::TcpStream, received: Arc<Mutex<Vec<ReceivedMail>>>, fail_next: Arc<AtomicUsize>) -> std::io::Result<()> {
+async fn session(
+    sock: tokio::net::TcpStream,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+    fail_next: Arc<AtomicUsize>,
+) -> std::io::Result<()> {
     let (rd, mut wr) = sock.into_split();
     let mut rd = BufReader::new(rd);
     wr.write_all(b"220 fake.smtp.test ESMTP ready\r\n").await?;
@@ -81,7 +89,13 @@ async fn session(sock: tokio::net::TcpStream, received: Arc<Mutex<Vec<ReceivedMa
         } else if upper.starts_with("HELO") {
             wr.write_all(b"250 fake.smtp.test\r\n").await?;
         } else if upper.starts_with("MAIL FROM:") {
-            from = cmd[10..].trim().trim_start_matches('<').split('>').next().unwrap_or("").to_string();
+            from = cmd[10..]
+                .trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or("")
+                .to_string();
             to.clear();
             wr.write_all(b"250 2.1.0 OK\r\n").await?;
         } else if upper.starts_with("RCPT TO:") {
@@ -89,14 +103,23 @@ async fn session(sock: tokio::net::TcpStream, received: Arc<Mutex<Vec<ReceivedMa
                 wr.write_all(b"503 5.5.1 MAIL first\r\n").await?;
                 continue;
             }
-            to.push(cmd[8..].trim().trim_start_matches('<').split('>').next().unwrap_or("").to_string());
+            to.push(
+                cmd[8..]
+                    .trim()
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
             wr.write_all(b"250 2.1.5 OK\r\n").await?;
         } else if upper == "DATA" {
             if to.is_empty() {
                 wr.write_all(b"503 5.5.1 RCPT first\r\n").await?;
                 continue;
             }
-            wr.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+            wr.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
             let mut data = String::new();
             loop {
                 line.clear();
@@ -112,9 +135,14 @@ async fn session(sock: tokio::net::TcpStream, received: Arc<Mutex<Vec<ReceivedMa
             let failing = fail_next.load(Ordering::SeqCst);
             if failing > 0 {
                 fail_next.store(failing - 1, Ordering::SeqCst);
-                wr.write_all(b"451 4.3.0 Temporary failure, try again later\r\n").await?;
+                wr.write_all(b"451 4.3.0 Temporary failure, try again later\r\n")
+                    .await?;
             } else {
-                received.lock().expect("lock").push(ReceivedMail { from: from.clone(), to: to.clone(), data });
+                received.lock().expect("lock").push(ReceivedMail {
+                    from: from.clone(),
+                    to: to.clone(),
+                    data,
+                });
                 wr.write_all(b"250 2.0.0 Queued\r\n").await?;
             }
             from.clear();
@@ -129,7 +157,8 @@ async fn session(sock: tokio::net::TcpStream, received: Arc<Mutex<Vec<ReceivedMa
             wr.write_all(b"221 Bye\r\n").await?;
             return Ok(());
         } else {
-            wr.write_all(b"502 5.5.2 Command not recognized\r\n").await?;
+            wr.write_all(b"502 5.5.2 Command not recognized\r\n")
+                .await?;
         }
     }
 }

@@ -29,22 +29,40 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     /// A new error.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new(), retry_after: None }
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// 404 `not_found`.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here, or it belongs to another business.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is nothing here, or it belongs to another business.",
+        )
     }
 
     /// 401 `unauthenticated`.
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in, or send an API key as a Bearer token.")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in, or send an API key as a Bearer token.",
+        )
     }
 
     /// 422 `validation_failed` for one field.
     pub fn invalid(field: &str, message: &str) -> Self {
-        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Some fields are invalid; nothing was changed.");
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "Some fields are invalid; nothing was changed.",
+        );
         e.errors.push(Invalid::new(field, message));
         e
     }
@@ -60,16 +78,24 @@ impl From<AppError> for ApiError {
                 match code {
                     "owner_only" => "Only an owner of the business can do this.",
                     "read_only" => "This access is read-only.",
-                    "no_active_membership" => "This account does not belong to any business at the moment.",
+                    "no_active_membership" => {
+                        "This account does not belong to any business at the moment."
+                    }
                     _ => "Your role does not allow this.",
                 },
             ),
             AppError::Unauthenticated => ApiError::unauthenticated(),
-            AppError::InvalidCredentials => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "The e-mail, password or key is not right.")
-            }
+            AppError::InvalidCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "The e-mail, password or key is not right.",
+            ),
             AppError::Invalid(errors) => {
-                let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Some fields are invalid; nothing was changed.");
+                let mut e = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    "Some fields are invalid; nothing was changed.",
+                );
                 e.errors = errors;
                 e
             }
@@ -80,16 +106,26 @@ impl From<AppError> for ApiError {
                 "This link has expired, was already used, or was revoked. Ask for a new one.",
             ),
             AppError::TooManyAttempts(s) => {
-                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts. Wait a little and try again.");
+                let mut e = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    "Too many attempts. Wait a little and try again.",
+                );
                 e.retry_after = Some(s);
                 e
             }
-            AppError::Unavailable => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The service is briefly unavailable. Try again shortly.")
-            }
+            AppError::Unavailable => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service is briefly unavailable. Try again shortly.",
+            ),
             AppError::Internal(err) => {
                 tracing::error!(error = %format!("{err:#}"), "internal error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side. Quote the request id if you contact support.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side. Quote the request id if you contact support.",
+                )
             }
         }
     }
@@ -130,10 +166,18 @@ impl IntoResponse for ApiError {
             errors: &self.errors,
             request_id: current_request_id(),
         };
-        let mut res = (self.status, serde_json::to_string(&body).unwrap_or_default()).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        let mut res = (
+            self.status,
+            serde_json::to_string(&body).unwrap_or_default(),
+        )
+            .into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(s) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }

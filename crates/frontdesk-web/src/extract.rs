@@ -29,14 +29,20 @@ pub struct Client(pub ClientInfo);
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Client(client_info(parts, state)))
     }
 }
 
 /// Reads the client IP (from the socket, or the proxy's `X-Forwarded-For` when trusted).
 pub fn client_info(parts: &Parts, state: &AppState) -> ClientInfo {
-    let socket = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let socket = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let forwarded = if state.web.trust_proxy {
         parts
             .headers
@@ -53,12 +59,16 @@ pub fn client_info(parts: &Parts, state: &AppState) -> ClientInfo {
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(300).collect());
-    ClientInfo { ip: forwarded.or(socket), user_agent: ua }
+    ClientInfo {
+        ip: forwarded.or(socket),
+        user_agent: ua,
+    }
 }
 
 fn session_cookie(parts: &Parts, state: &AppState) -> Option<String> {
     let jar = CookieJar::from_headers(&parts.headers);
-    jar.get(state.web.cookie_name()).map(|c| c.value().to_string())
+    jar.get(state.web.cookie_name())
+        .map(|c| c.value().to_string())
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -66,7 +76,10 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
 }
 
@@ -77,13 +90,20 @@ pub struct SignedIn(pub SessionCtx);
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(s) = parts.extensions.get::<SessionCtx>() {
             return Ok(SignedIn(s.clone()));
         }
         let client = client_info(parts, state);
         let token = session_cookie(parts, state).ok_or_else(ApiError::unauthenticated)?;
-        let s = state.app.resolve_session(&token, &client).await?.ok_or_else(ApiError::unauthenticated)?;
+        let s = state
+            .app
+            .resolve_session(&token, &client)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
         parts.extensions.insert(s.clone());
         Ok(SignedIn(s))
     }
@@ -103,7 +123,9 @@ async fn resolve_ctx(parts: &mut Parts, state: &AppState) -> Result<Ctx, ApiErro
         state.app.resolve_api_key(key, &client).await?
     } else {
         let SignedIn(s) = SignedIn::from_request_parts(parts, state).await?;
-        s.ctx.ok_or_else(|| ApiError::from(frontdesk_app::AppError::Forbidden("no_active_membership")))?
+        s.ctx.ok_or_else(|| {
+            ApiError::from(frontdesk_app::AppError::Forbidden("no_active_membership"))
+        })?
     };
     if ctx.role == Role::Support {
         if !matches!(parts.method, Method::GET | Method::HEAD) {
@@ -118,7 +140,10 @@ async fn resolve_ctx(parts: &mut Parts, state: &AppState) -> Result<Ctx, ApiErro
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         resolve_ctx(parts, state).await.map(Staff)
     }
 }
@@ -130,7 +155,10 @@ pub struct Owner(pub Ctx);
 impl FromRequestParts<AppState> for Owner {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ctx = resolve_ctx(parts, state).await?;
         ctx.require_owner()?;
         Ok(Owner(ctx))
@@ -154,17 +182,30 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                     "unsupported_media_type",
                     "Send the body as JSON with Content-Type: application/json.",
                 ),
-                JsonRejection::JsonSyntaxError(e) => {
-                    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {}", e.body_text()))
-                }
+                JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                    format!("The body is not valid JSON: {}", e.body_text()),
+                ),
                 JsonRejection::JsonDataError(e) => {
-                    let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The body does not match the expected fields; nothing was changed.");
-                    err.errors.push(frontdesk_core::validate::Invalid::new("body", e.body_text()));
+                    let mut err = ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation_failed",
+                        "The body does not match the expected fields; nothing was changed.",
+                    );
+                    err.errors.push(frontdesk_core::validate::Invalid::new(
+                        "body",
+                        e.body_text(),
+                    ));
                     err
                 }
                 JsonRejection::BytesRejection(e) => {
                     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The body is too large.")
+                        ApiError::new(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "payload_too_large",
+                            "The body is too large.",
+                        )
                     } else {
                         ApiError::new(StatusCode::BAD_REQUEST, "bad_body", e.body_text())
                     }
@@ -187,10 +228,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::not_found())?;
-        raw.parse::<T>().map(IdPath).map_err(|_| ApiError::not_found())
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::not_found())?;
+        raw.parse::<T>()
+            .map(IdPath)
+            .map_err(|_| ApiError::not_found())
     }
 }
 
@@ -207,11 +251,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormBody<T> {
             Err(e) => {
                 let status = e.status();
                 if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    Err(ApiError::new(status, "payload_too_large", "The form is too large."))
+                    Err(ApiError::new(
+                        status,
+                        "payload_too_large",
+                        "The form is too large.",
+                    ))
                 } else if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-                    Err(ApiError::new(status, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded."))
+                    Err(ApiError::new(
+                        status,
+                        "unsupported_media_type",
+                        "Send the form as application/x-www-form-urlencoded.",
+                    ))
                 } else {
-                    Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", e.body_text()))
+                    Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation_failed",
+                        e.body_text(),
+                    ))
                 }
             }
         }

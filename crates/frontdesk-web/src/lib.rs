@@ -66,7 +66,11 @@ impl Default for WebConfig {
 impl WebConfig {
     /// The session cookie's name for these settings.
     pub fn cookie_name(&self) -> &'static str {
-        if self.secure_cookies { extract::SESSION_COOKIE } else { extract::SESSION_COOKIE_INSECURE }
+        if self.secure_cookies {
+            extract::SESSION_COOKIE
+        } else {
+            extract::SESSION_COOKIE_INSECURE
+        }
     }
 }
 
@@ -105,7 +109,9 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
 
     let mut csrf = CsrfLayer::new();
     for o in &state.web.trusted_origins {
-        csrf = csrf.add_trusted_origin(o).expect("trusted origins are validated at start-up");
+        csrf = csrf
+            .add_trusted_origin(o)
+            .expect("trusted origins are validated at start-up");
     }
     let app = Router::new()
         .merge(api)
@@ -115,12 +121,26 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .fallback(dashboard::fallback)
         .layer(csrf)
         .layer(DefaultBodyLimit::max(state.web.max_body_bytes))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.web.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            state.web.request_timeout,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.").into_response_owned()
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side.",
+            )
+            .into_response_owned()
         }))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::observe,
+        ))
         .layer(SetSensitiveRequestHeadersLayer::new([
             axum::http::header::AUTHORIZATION,
             axum::http::header::COOKIE,

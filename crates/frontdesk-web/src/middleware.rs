@@ -31,14 +31,36 @@ pub enum RouteClass {
 impl RouteClass {
     /// Classifies a request path.
     pub fn of(method: &axum::http::Method, path: &str) -> Self {
-        let auth_paths = ["/api/v1/signup", "/api/v1/auth/", "/api/v1/invitations/accept", "/login", "/signup", "/auth/", "/invite/"];
-        if auth_paths.iter().any(|p| path.starts_with(p)) && (method != axum::http::Method::GET || path.starts_with("/auth/") || path.starts_with("/invite/")) {
+        let auth_paths = [
+            "/api/v1/signup",
+            "/api/v1/auth/",
+            "/api/v1/invitations/accept",
+            "/login",
+            "/signup",
+            "/auth/",
+            "/invite/",
+        ];
+        if auth_paths.iter().any(|p| path.starts_with(p))
+            && (method != axum::http::Method::GET
+                || path.starts_with("/auth/")
+                || path.starts_with("/invite/"))
+        {
             RouteClass::Auth
         } else if path.starts_with("/api/v1/") {
             RouteClass::Api
-        } else if path.starts_with("/app") || path == "/" || path.starts_with("/login") || path.starts_with("/signup") {
+        } else if path.starts_with("/app")
+            || path == "/"
+            || path.starts_with("/login")
+            || path.starts_with("/signup")
+        {
             RouteClass::Dashboard
-        } else if path.starts_with("/assets/") || path.starts_with("/api/docs") || path == "/api/openapi.json" || path == "/healthz" || path == "/readyz" || path == "/metrics" {
+        } else if path.starts_with("/assets/")
+            || path.starts_with("/api/docs")
+            || path == "/api/openapi.json"
+            || path == "/healthz"
+            || path == "/readyz"
+            || path == "/metrics"
+        {
             RouteClass::System
         } else {
             RouteClass::Public
@@ -69,7 +91,11 @@ pub struct RateLimits {
 
 impl Default for RateLimits {
     fn default() -> Self {
-        Self { auth_per_min: 30, public_per_min: 240, api_per_min: 1200 }
+        Self {
+            auth_per_min: 30,
+            public_per_min: 240,
+            api_per_min: 1200,
+        }
     }
 }
 
@@ -101,17 +127,29 @@ impl Limiter {
 #[derive(Debug, Default)]
 pub struct Metrics {
     requests: Mutex<HashMap<(&'static str, String, u16), u64>>,
-    latency: Mutex<HashMap<&'static str, ([u64; BUCKETS.len()], u64, f64)>>,
+    latency: Mutex<HashMap<&'static str, Histogram>>,
     rate_limited: Mutex<HashMap<&'static str, u64>>,
 }
 
-const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+/// Bucket counts, total count and sum of seconds.
+type Histogram = ([u64; BUCKETS.len()], u64, f64);
+
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
 
 impl Metrics {
     fn observe(&self, class: RouteClass, method: &str, status: u16, secs: f64) {
-        *self.requests.lock().expect("metrics").entry((class.label(), method.to_string(), status)).or_default() += 1;
+        *self
+            .requests
+            .lock()
+            .expect("metrics")
+            .entry((class.label(), method.to_string(), status))
+            .or_default() += 1;
         let mut l = self.latency.lock().expect("metrics");
-        let e = l.entry(class.label()).or_insert(([0; BUCKETS.len()], 0, 0.0));
+        let e = l
+            .entry(class.label())
+            .or_insert(([0; BUCKETS.len()], 0, 0.0));
         for (i, b) in BUCKETS.iter().enumerate() {
             if secs <= *b {
                 e.0[i] += 1;
@@ -125,25 +163,43 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str("# HELP frontdesk_http_requests_total HTTP requests by route class, method and status.\n# TYPE frontdesk_http_requests_total counter\n");
-        let mut reqs: Vec<_> = self.requests.lock().expect("metrics").iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let mut reqs: Vec<_> = self
+            .requests
+            .lock()
+            .expect("metrics")
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
         reqs.sort();
         for ((class, method, status), n) in reqs {
             out.push_str(&format!("frontdesk_http_requests_total{{class=\"{class}\",method=\"{method}\",status=\"{status}\"}} {n}\n"));
         }
         out.push_str("# HELP frontdesk_http_request_duration_seconds HTTP latency by route class.\n# TYPE frontdesk_http_request_duration_seconds histogram\n");
-        let mut lat: Vec<_> = self.latency.lock().expect("metrics").iter().map(|(k, v)| (*k, *v)).collect();
+        let mut lat: Vec<_> = self
+            .latency
+            .lock()
+            .expect("metrics")
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .collect();
         lat.sort_by_key(|x| x.0);
         for (class, (buckets, count, sum)) in lat {
             for (i, b) in BUCKETS.iter().enumerate() {
                 out.push_str(&format!("frontdesk_http_request_duration_seconds_bucket{{class=\"{class}\",le=\"{b}\"}} {}\n", buckets[i]));
             }
             out.push_str(&format!("frontdesk_http_request_duration_seconds_bucket{{class=\"{class}\",le=\"+Inf\"}} {count}\n"));
-            out.push_str(&format!("frontdesk_http_request_duration_seconds_sum{{class=\"{class}\"}} {sum}\n"));
-            out.push_str(&format!("frontdesk_http_request_duration_seconds_count{{class=\"{class}\"}} {count}\n"));
+            out.push_str(&format!(
+                "frontdesk_http_request_duration_seconds_sum{{class=\"{class}\"}} {sum}\n"
+            ));
+            out.push_str(&format!(
+                "frontdesk_http_request_duration_seconds_count{{class=\"{class}\"}} {count}\n"
+            ));
         }
         out.push_str("# HELP frontdesk_http_rate_limited_total Requests refused by the rate limiter.\n# TYPE frontdesk_http_rate_limited_total counter\n");
         for (class, n) in self.rate_limited.lock().expect("metrics").iter() {
-            out.push_str(&format!("frontdesk_http_rate_limited_total{{class=\"{class}\"}} {n}\n"));
+            out.push_str(&format!(
+                "frontdesk_http_rate_limited_total{{class=\"{class}\"}} {n}\n"
+            ));
         }
         out
     }
@@ -157,14 +213,21 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let class = RouteClass::of(&method, &path);
     let (parts, body) = req.into_parts();
-    let ip = crate::extract::client_info(&parts, &state).ip.unwrap_or_else(|| "-".into());
+    let ip = crate::extract::client_info(&parts, &state)
+        .ip
+        .unwrap_or_else(|| "-".into());
     let req = Request::from_parts(parts, body);
 
     let limit = match class {
@@ -211,20 +274,35 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let is_docs = req.uri().path().starts_with("/api/docs");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     let csp = if is_docs {
         // The vendored Swagger UI uses inline scripts and styles.
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     } else {
         "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
     };
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
     if state.web.hsts {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -49,18 +49,31 @@ impl Default for Routes {
 impl Routes {
     /// An empty set.
     pub fn new() -> Self {
-        Self { router: Router::new(), table: Vec::new() }
+        Self {
+            router: Router::new(),
+            table: Vec::new(),
+        }
     }
 
     /// Adds a route.
-    pub fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    pub fn add<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("standard method");
         self.router = self.router.route(path, on(filter, handler));
-        self.table.push(RouteSpec { method, path, access });
+        self.table.push(RouteSpec {
+            method,
+            path,
+            access,
+        });
         self
     }
 
@@ -84,9 +97,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<AppState>, crate::extract::Client(client): crate::extract::Client, headers: axum::http::HeaderMap) -> Response {
+async fn metrics(
+    State(state): State<AppState>,
+    crate::extract::Client(client): crate::extract::Client,
+    headers: axum::http::HeaderMap,
+) -> Response {
     // Metrics are for the operator: loopback callers, or a bearer token when one is configured.
-    let loopback = client.ip.as_deref().and_then(|ip| ip.parse::<std::net::IpAddr>().ok()).is_some_and(|ip| ip.is_loopback());
+    let loopback = client
+        .ip
+        .as_deref()
+        .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+        .is_some_and(|ip| ip.is_loopback());
     let token_ok = state.web.metrics_token.as_deref().is_some_and(|t| {
         headers
             .get(header::AUTHORIZATION)
@@ -101,11 +122,16 @@ async fn metrics(State(state): State<AppState>, crate::extract::Client(client): 
     body.push_str("# HELP frontdesk_jobs Jobs by queue and status.\n# TYPE frontdesk_jobs gauge\n");
     if let Ok(counts) = state.app.store.job_counts().await {
         for (queue, status, n) in counts {
-            body.push_str(&format!("frontdesk_jobs{{queue=\"{queue}\",status=\"{status}\"}} {n}\n"));
+            body.push_str(&format!(
+                "frontdesk_jobs{{queue=\"{queue}\",status=\"{status}\"}} {n}\n"
+            ));
         }
     }
     let mut res = body.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
     res
 }
 

@@ -27,13 +27,48 @@ struct TenantA {
 
 async fn seed_a(app: &TestApp) -> TenantA {
     let owner = app.signup("Alpha Salon", "owner@alpha.example").await;
-    let loc = app.get("/api/v1/locations").cookie(&owner.cookie).send().await.json[0]["id"].as_str().unwrap().to_string();
-    let member = app.add_member(&owner, "desk@alpha.example", "receptionist").await;
-    let inv = app.post("/api/v1/team/invitations").cookie(&owner.cookie).json(&json!({"email": "pending@alpha.example", "role": "admin"})).send().await;
-    let key = app.post("/api/v1/api-keys").cookie(&owner.cookie).json(&json!({"name": "alpha-zapier"})).send().await;
-    let skey = app.post("/api/v1/staff-keys").cookie(&owner.cookie).json(&json!({"user_id": member.user.to_string(), "name": "alpha-tablet"})).send().await;
-    let grant = app.post("/api/v1/support-grants").cookie(&owner.cookie).json(&json!({"email": "help@alpha-vendor.example", "hours": 4})).send().await;
-    let put = app.req(Method::PUT, "/api/v1/secrets/alpha_smtp").cookie(&owner.cookie).json(&json!({"value": "alpha-secret-value"})).send().await;
+    let loc = app
+        .get("/api/v1/locations")
+        .cookie(&owner.cookie)
+        .send()
+        .await
+        .json[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let member = app
+        .add_member(&owner, "desk@alpha.example", "receptionist")
+        .await;
+    let inv = app
+        .post("/api/v1/team/invitations")
+        .cookie(&owner.cookie)
+        .json(&json!({"email": "pending@alpha.example", "role": "admin"}))
+        .send()
+        .await;
+    let key = app
+        .post("/api/v1/api-keys")
+        .cookie(&owner.cookie)
+        .json(&json!({"name": "alpha-zapier"}))
+        .send()
+        .await;
+    let skey = app
+        .post("/api/v1/staff-keys")
+        .cookie(&owner.cookie)
+        .json(&json!({"user_id": member.user.to_string(), "name": "alpha-tablet"}))
+        .send()
+        .await;
+    let grant = app
+        .post("/api/v1/support-grants")
+        .cookie(&owner.cookie)
+        .json(&json!({"email": "help@alpha-vendor.example", "hours": 4}))
+        .send()
+        .await;
+    let put = app
+        .req(Method::PUT, "/api/v1/secrets/alpha_smtp")
+        .cookie(&owner.cookie)
+        .json(&json!({"value": "alpha-secret-value"}))
+        .send()
+        .await;
     assert_eq!(put.status, StatusCode::NO_CONTENT);
     let jobs = app.get("/api/v1/jobs").cookie(&owner.cookie).send().await;
     app.drain_jobs().await;
@@ -65,7 +100,16 @@ async fn seed_a(app: &TestApp) -> TenantA {
         // Not the secret's name: the walk itself makes B a secret of that name.
         "alpha-secret-value".into(),
     ];
-    markers.extend([a.location.clone(), a.member.clone(), a.invitation.clone(), a.api_key.clone(), a.staff_key.clone(), a.grant.clone(), a.job.clone(), a.mail.clone()]);
+    markers.extend([
+        a.location.clone(),
+        a.member.clone(),
+        a.invitation.clone(),
+        a.api_key.clone(),
+        a.staff_key.clone(),
+        a.grant.clone(),
+        a.job.clone(),
+        a.mail.clone(),
+    ]);
     TenantA { markers, ..a }
 }
 
@@ -106,13 +150,19 @@ fn json_body(method: &Method, path: &str, a: &TenantA) -> Option<Value> {
             json!({"name": "B site", "slug": "b-walk-site", "time_zone": "Europe/Rome", "country": "IT", "currency": "EUR"})
         }
         ("PATCH", "/api/v1/team/{id}") => json!({"role": "admin"}),
-        ("POST", "/api/v1/team/invitations") => json!({"email": "walk@beta.example", "role": "receptionist"}),
+        ("POST", "/api/v1/team/invitations") => {
+            json!({"email": "walk@beta.example", "role": "receptionist"})
+        }
         ("POST", "/api/v1/api-keys") => json!({"name": "walk"}),
         ("POST", "/api/v1/staff-keys") => json!({"user_id": a.member, "name": "walk"}),
-        ("POST", "/api/v1/support-grants") => json!({"email": "walk-support@beta.example", "hours": 1}),
+        ("POST", "/api/v1/support-grants") => {
+            json!({"email": "walk-support@beta.example", "hours": 1})
+        }
         ("PUT", "/api/v1/secrets/{id}") => json!({"value": "b-value"}),
         ("PATCH", "/api/v1/me") => json!({"name": "B Owner", "language": "en"}),
-        ("POST", "/api/v1/me/password") => json!({"current_password": "wrong one here", "new_password": "another password 1"}),
+        ("POST", "/api/v1/me/password") => {
+            json!({"current_password": "wrong one here", "new_password": "another password 1"})
+        }
         ("POST", "/api/v1/me/business") => json!({"business_id": a.owner.tenant.to_string()}),
         _ if method == Method::GET || method == Method::DELETE => return None,
         ("POST", p) if p.ends_with("/retry") => return None,
@@ -131,28 +181,57 @@ fn form_body(path: &str, a: &TenantA) -> Vec<(&'static str, String)> {
         ("brand_colour", "#123456".into()),
     ];
     match path {
-        "/app/business" => vec![("name", "B renamed".into()), ("default_language", "en".into())],
+        "/app/business" => vec![
+            ("name", "B renamed".into()),
+            ("default_language", "en".into()),
+        ],
         "/app/locations" | "/app/locations/{id}" => loc,
-        "/app/team" => vec![("email", "walkform@beta.example".into()), ("role", "receptionist".into())],
+        "/app/team" => vec![
+            ("email", "walkform@beta.example".into()),
+            ("role", "receptionist".into()),
+        ],
         "/app/team/{id}/role" => vec![("role", "admin".into())],
         "/app/keys" => vec![("name", "walk".into()), ("role", "admin".into())],
         "/app/staff-keys" => vec![("user_id", a.member.clone()), ("name", "walk".into())],
-        "/app/support" => vec![("email", "walkform-support@beta.example".into()), ("hours", "1".into()), ("reason", "".into())],
-        "/app/account/profile" => vec![("name", "B Owner".into()), ("phone", "".into()), ("language", "en".into())],
-        "/app/account/password" => vec![("current_password", "wrong one here".into()), ("new_password", "another password 1".into())],
+        "/app/support" => vec![
+            ("email", "walkform-support@beta.example".into()),
+            ("hours", "1".into()),
+            ("reason", "".into()),
+        ],
+        "/app/account/profile" => vec![
+            ("name", "B Owner".into()),
+            ("phone", "".into()),
+            ("language", "en".into()),
+        ],
+        "/app/account/password" => vec![
+            ("current_password", "wrong one here".into()),
+            ("new_password", "another password 1".into()),
+        ],
         "/app/account/business" => vec![("business_id", a.owner.tenant.to_string())],
         _ => vec![],
     }
 }
 
 /// Routes that only end the caller's own sessions; walking them would sign B out mid-walk.
-const SELF_ONLY: &[&str] = &["/api/v1/auth/logout", "/api/v1/auth/logout-everywhere", "/logout", "/logout-everywhere"];
+const SELF_ONLY: &[&str] = &[
+    "/api/v1/auth/logout",
+    "/api/v1/auth/logout-everywhere",
+    "/logout",
+    "/logout-everywhere",
+];
 
 async fn snapshot(app: &TestApp, a: &TenantA) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
     for t in app.db.store.describe_schema().await.unwrap() {
         if t.columns.iter().any(|c| c == "tenant_id") {
-            out.insert(t.name.clone(), app.db.store.count_tenant_rows(&t.name, a.owner.tenant).await.unwrap());
+            out.insert(
+                t.name.clone(),
+                app.db
+                    .store
+                    .count_tenant_rows(&t.name, a.owner.tenant)
+                    .await
+                    .unwrap(),
+            );
         }
     }
     out
@@ -160,7 +239,11 @@ async fn snapshot(app: &TestApp, a: &TenantA) -> BTreeMap<String, i64> {
 
 fn assert_nothing_of_a(res: &TestResponse, a: &TenantA, what: &str) {
     for m in &a.markers {
-        assert!(!res.text.contains(m.as_str()), "{what}: the response reveals tenant A's {m:?}: {}", res.text);
+        assert!(
+            !res.text.contains(m.as_str()),
+            "{what}: the response reveals tenant A's {m:?}: {}",
+            res.text
+        );
     }
 }
 
@@ -179,7 +262,10 @@ async fn walk(app: &TestApp, a: &TenantA, cred: &Cred, api_only: bool) -> usize 
             continue;
         }
         let Some(path) = fill(r.path, a) else {
-            panic!("{} {} has a path parameter the isolation walk does not know: add it to fill()", r.method, r.path);
+            panic!(
+                "{} {} has a path parameter the isolation walk does not know: add it to fill()",
+                r.method, r.path
+            );
         };
         let mut req = match cred {
             Cred::Cookie(c) => app.req(r.method.clone(), &path).cookie(c),
@@ -196,27 +282,48 @@ async fn walk(app: &TestApp, a: &TenantA, cred: &Cred, api_only: bool) -> usize 
         }
         let res = req.send().await;
         let what = format!("{} {}", r.method, r.path);
-        assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{what}: 500: {}", res.text);
+        assert!(
+            res.status != StatusCode::INTERNAL_SERVER_ERROR,
+            "{what}: 500: {}",
+            res.text
+        );
         if matches!(cred, Cred::Bearer(_)) && r.access == Access::SignedIn {
             // Personal routes need a session cookie; an API key is not a person.
-            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what} with an API key: {}", res.text);
+            assert_eq!(
+                res.status,
+                StatusCode::UNAUTHORIZED,
+                "{what} with an API key: {}",
+                res.text
+            );
             walked += 1;
             continue;
         }
         if matches!(cred, Cred::Bearer(_)) && r.access == Access::Owner {
             // API keys never act as owners (promise A2): refused before any lookup.
-            assert_eq!(res.status, StatusCode::FORBIDDEN, "{what} with an admin API key: {}", res.text);
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{what} with an admin API key: {}",
+                res.text
+            );
             assert_nothing_of_a(&res, a, &what);
             walked += 1;
             continue;
         }
-        let targets_a = r.path.contains('{') || r.path.ends_with("/me/business") || r.path.ends_with("/account/business");
+        let targets_a = r.path.contains('{')
+            || r.path.ends_with("/me/business")
+            || r.path.ends_with("/account/business");
         if targets_a {
             // Secrets are named per business: B writing or deleting "alpha_smtp" acts on B's
             // own secret of that name; A's is checked intact after the walk.
             let own_namespace = r.path.contains("/secrets/{id}");
             if !own_namespace {
-                assert_eq!(res.status, StatusCode::NOT_FOUND, "{what} with A's id must be 404 for B: {}", res.text);
+                assert_eq!(
+                    res.status,
+                    StatusCode::NOT_FOUND,
+                    "{what} with A's id must be 404 for B: {}",
+                    res.text
+                );
             }
         }
         assert_nothing_of_a(&res, a, &what);
@@ -236,20 +343,47 @@ async fn a_second_business_gets_nothing_on_any_route() {
     let n = walk(&app, &a, &Cred::Cookie(b.cookie.clone()), false).await;
     let m = walk(&app, &a, &Cred::Bearer(b_key.clone()), true).await;
 
-    let protected = app.routes.iter().filter(|r| r.access != Access::Public && !SELF_ONLY.contains(&r.path)).count();
-    assert_eq!(n, protected, "every protected route was walked with B's session");
-    assert!(m >= 30, "the API routes were walked with B's API key too ({m})");
+    let protected = app
+        .routes
+        .iter()
+        .filter(|r| r.access != Access::Public && !SELF_ONLY.contains(&r.path))
+        .count();
+    assert_eq!(
+        n, protected,
+        "every protected route was walked with B's session"
+    );
+    assert!(
+        m >= 30,
+        "the API routes were walked with B's API key too ({m})"
+    );
 
     // A is untouched: the same number of rows in every tenant table, its secret intact, its
     // owner and keys still working.
     let after = snapshot(&app, &a).await;
     assert_eq!(before, after, "B's walk changed tenant A's data");
-    assert_eq!(app.app.read_secret(a.owner.tenant, "alpha_smtp").await.unwrap().as_deref(), Some("alpha-secret-value"));
-    let r = app.get("/api/v1/locations").cookie(&a.owner.cookie).send().await;
+    assert_eq!(
+        app.app
+            .read_secret(a.owner.tenant, "alpha_smtp")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("alpha-secret-value")
+    );
+    let r = app
+        .get("/api/v1/locations")
+        .cookie(&a.owner.cookie)
+        .send()
+        .await;
     assert_eq!(r.json[0]["id"], a.location.as_str());
     assert_eq!(r.json[0]["name"], "Alpha Salon");
     let team = app.get("/api/v1/team").cookie(&a.owner.cookie).send().await;
-    assert!(team.json.as_array().unwrap().iter().any(|m| m["user_id"] == a.member.as_str() && m["role"] == "receptionist"));
+    assert!(
+        team.json
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["user_id"] == a.member.as_str() && m["role"] == "receptionist")
+    );
 }
 
 #[tokio::test]
@@ -262,9 +396,25 @@ async fn credentials_naming_another_tenant_are_refused() {
     let _ = &a;
     let mut forged = b_key.clone();
     forged.replace_range(3..10, "AAAAAAA");
-    app.get("/api/v1/business").bearer(&forged).send().await.assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    app.get("/api/v1/business")
+        .bearer(&forged)
+        .send()
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthenticated");
     // B cannot switch its session into A.
-    let r = app.post("/api/v1/me/business").cookie(&b.cookie).json(&json!({"business_id": a.owner.tenant.to_string()})).send().await;
+    let r = app
+        .post("/api/v1/me/business")
+        .cookie(&b.cookie)
+        .json(&json!({"business_id": a.owner.tenant.to_string()}))
+        .send()
+        .await;
     r.assert_problem(StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(app.get("/api/v1/business").cookie(&b.cookie).send().await.json["name"], "Beta Clinic");
+    assert_eq!(
+        app.get("/api/v1/business")
+            .cookie(&b.cookie)
+            .send()
+            .await
+            .json["name"],
+        "Beta Clinic"
+    );
 }

@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server and the job worker.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run job workers only.
     Worker(Common),
     /// Apply database migrations and exit.
@@ -50,7 +50,7 @@ pub enum AdminCommand {
     /// Make a new master key active and re-encrypt every stored secret under it (no downtime).
     RotateKeys,
     /// Create a business and its owner (useful when public sign-up is off).
-    CreateOwner(CreateOwner),
+    CreateOwner(Box<CreateOwner>),
 }
 
 /// A business and owner to create.
@@ -130,7 +130,11 @@ pub struct Common {
     #[arg(long, env = "FRONTDESK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// From address of e-mail.
-    #[arg(long, env = "FRONTDESK_MAIL_FROM", default_value = "Frontdesk <no-reply@localhost>")]
+    #[arg(
+        long,
+        env = "FRONTDESK_MAIL_FROM",
+        default_value = "Frontdesk <no-reply@localhost>"
+    )]
     pub mail_from: String,
     /// Session lifetime in hours.
     #[arg(long, env = "FRONTDESK_SESSION_TTL_HOURS", default_value_t = 24)]
@@ -175,11 +179,13 @@ pub struct Common {
 
 impl Default for Common {
     fn default() -> Self {
-        Cli::parse_from(["frontdesk", "migrate"]).command.map(|c| match c {
-            Command::Migrate(c) => c,
-            _ => unreachable!(),
-        })
-        .expect("defaults parse")
+        Cli::parse_from(["frontdesk", "migrate"])
+            .command
+            .map(|c| match c {
+                Command::Migrate(c) => c,
+                _ => unreachable!(),
+            })
+            .expect("defaults parse")
     }
 }
 
@@ -218,23 +224,37 @@ impl Common {
     /// Validates and resolves the settings.
     pub fn resolve(&self) -> anyhow::Result<Resolved> {
         let db = self.database_url();
-        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
-            bail!("FRONTDESK_DATABASE_URL must start with sqlite:// or postgres:// (got {})", redact_url(&db));
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
+            bail!(
+                "FRONTDESK_DATABASE_URL must start with sqlite:// or postgres:// (got {})",
+                redact_url(&db)
+            );
         }
-        let listen: std::net::SocketAddr = self
-            .listen
-            .parse()
-            .with_context(|| format!("FRONTDESK_LISTEN must be an address like 127.0.0.1:8080 (got {:?})", self.listen))?;
+        let listen: std::net::SocketAddr = self.listen.parse().with_context(|| {
+            format!(
+                "FRONTDESK_LISTEN must be an address like 127.0.0.1:8080 (got {:?})",
+                self.listen
+            )
+        })?;
         let base_url = match &self.base_url {
             Some(u) => {
                 let u = u.trim().trim_end_matches('/').to_string();
                 if !(u.starts_with("http://") || u.starts_with("https://")) || u.len() < 10 {
-                    bail!("FRONTDESK_BASE_URL must be an http(s) URL like https://desk.example.com (got {u:?})");
+                    bail!(
+                        "FRONTDESK_BASE_URL must be an http(s) URL like https://desk.example.com (got {u:?})"
+                    );
                 }
                 u
             }
             None => {
-                let host = if listen.ip().is_unspecified() { "127.0.0.1".to_string() } else { listen.ip().to_string() };
+                let host = if listen.ip().is_unspecified() {
+                    "127.0.0.1".to_string()
+                } else {
+                    listen.ip().to_string()
+                };
                 format!("http://{host}:{}", listen.port())
             }
         };
@@ -261,23 +281,42 @@ impl Common {
                 if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
                     bail!("FRONTDESK_SMTP_URL must start with smtp:// or smtps://");
                 }
-                let plain = u.starts_with("smtp://") && !u.contains("tls=required") && !u.contains("tls=opportunistic");
+                let plain = u.starts_with("smtp://")
+                    && !u.contains("tls=required")
+                    && !u.contains("tls=opportunistic");
                 let rest = &u[u.find("://").map(|i| i + 3).unwrap_or(0)..];
                 let has_creds = rest.split('/').next().unwrap_or("").contains('@');
-                let host = rest.rsplit('@').next().unwrap_or("").split([':', '/', '?']).next().unwrap_or("");
+                let host = rest
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or("")
+                    .split([':', '/', '?'])
+                    .next()
+                    .unwrap_or("");
                 let local = matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]");
                 if plain && has_creds && !local {
-                    bail!("FRONTDESK_SMTP_URL would send the password unencrypted: use smtps://… or add ?tls=required");
+                    bail!(
+                        "FRONTDESK_SMTP_URL would send the password unencrypted: use smtps://… or add ?tls=required"
+                    );
                 }
-                MailConfig::Smtp { url: u.clone(), from: self.mail_from.clone() }
+                MailConfig::Smtp {
+                    url: u.clone(),
+                    from: self.mail_from.clone(),
+                }
             }
-            _ => MailConfig::Outbox { dir: self.data_dir.join("outbox") },
+            _ => MailConfig::Outbox {
+                dir: self.data_dir.join("outbox"),
+            },
         };
         let https = base_url.starts_with("https://");
-        let local = base_url.starts_with("http://127.") || base_url.starts_with("http://localhost") || base_url.starts_with("http://[::1]");
+        let local = base_url.starts_with("http://127.")
+            || base_url.starts_with("http://localhost")
+            || base_url.starts_with("http://[::1]");
         let secure_cookies = !self.insecure_cookies;
         if secure_cookies && !https && !local {
-            tracing::warn!("the base URL is plain HTTP on a non-local address: browsers will drop Secure cookies; serve behind TLS or set FRONTDESK_INSECURE_COOKIES=true for a test network");
+            tracing::warn!(
+                "the base URL is plain HTTP on a non-local address: browsers will drop Secure cookies; serve behind TLS or set FRONTDESK_INSECURE_COOKIES=true for a test network"
+            );
         }
         let app = AppConfig {
             base_url: base_url.clone(),
@@ -328,7 +367,9 @@ fn write_private(path: &Path, data: &[u8]) -> anyhow::Result<()> {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut f = opts.open(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+        let mut f = opts
+            .open(&tmp)
+            .with_context(|| format!("writing {}", tmp.display()))?;
         f.write_all(data)?;
         f.sync_all()?;
     }
@@ -342,7 +383,13 @@ pub fn load_keyring(c: &Common) -> anyhow::Result<Keyring> {
     if let Some(k) = &c.master_key {
         let active = decode_key(k)?;
         let mut older = Vec::new();
-        for p in c.previous_master_keys.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        for p in c
+            .previous_master_keys
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             older.push(decode_key(p).context("FRONTDESK_PREVIOUS_MASTER_KEYS")?);
         }
         return Ok(Keyring::new(active, older));
@@ -359,10 +406,15 @@ pub fn load_keyring(c: &Common) -> anyhow::Result<Keyring> {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            bail!("{} is readable by other users (mode {mode:o}); run: chmod 600 {}", path.display(), path.display());
+            bail!(
+                "{} is readable by other users (mode {mode:o}); run: chmod 600 {}",
+                path.display(),
+                path.display()
+            );
         }
     }
-    let f: KeyringFile = serde_json::from_slice(&std::fs::read(&path)?).with_context(|| format!("reading {}", path.display()))?;
+    let f: KeyringFile = serde_json::from_slice(&std::fs::read(&path)?)
+        .with_context(|| format!("reading {}", path.display()))?;
     Ok(Keyring::from_file(&f)?)
 }
 
@@ -372,7 +424,9 @@ pub fn rotate_keyring(c: &Common) -> anyhow::Result<String> {
     if let Some(k) = &c.master_key {
         let ring = load_keyring(c)?;
         let _ = k;
-        println!("keys come from FRONTDESK_MASTER_KEY: re-encrypting under it (keep the old key in FRONTDESK_PREVIOUS_MASTER_KEYS until this finishes)");
+        println!(
+            "keys come from FRONTDESK_MASTER_KEY: re-encrypting under it (keep the old key in FRONTDESK_PREVIOUS_MASTER_KEYS until this finishes)"
+        );
         return Ok(ring.active_kid().to_string());
     }
     let path = c.keyring_path();

@@ -23,7 +23,10 @@ use tokio::sync::watch;
 
 fn main() {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     if let Err(e) = rt.block_on(run(cli)) {
         eprintln!("frontdesk: {e:#}");
         std::process::exit(1);
@@ -31,9 +34,10 @@ fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let cmd = cli.command.unwrap_or(Command::Serve(Default::default()));
+    let cmd = cli.command.unwrap_or(Command::Serve(Box::default()));
     match cmd {
         Command::Serve(args) => {
+            let args = *args;
             let common = args.common.clone();
             init_logging(&common);
             serve(args).await
@@ -61,7 +65,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (app, _) = build_app(&common).await?;
             seed_demo(&app, &common).await?;
             // Deliver the welcome and invitation e-mails the seeding queued.
-            let w = Worker::new(app.store.clone(), app.clock.clone(), app.job_registry(), WorkerConfig::default(), app.waker.clone());
+            let w = Worker::new(
+                app.store.clone(),
+                app.clock.clone(),
+                app.job_registry(),
+                WorkerConfig::default(),
+                app.waker.clone(),
+            );
             while w.run_once(frontdesk_jobs::QUEUE_DEFAULT).await? > 0 {}
             Ok(())
         }
@@ -75,19 +85,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_logging(c: &Common) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&c.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr);
-    let _ = if c.log_json { builder.json().try_init() } else { builder.compact().try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr);
+    let _ = if c.log_json {
+        builder.json().try_init()
+    } else {
+        builder.compact().try_init()
+    };
 }
 
 async fn connect(c: &Common) -> anyhow::Result<Store> {
     c.resolve()?;
     let url = c.database_url();
-    std::fs::create_dir_all(&c.data_dir).with_context(|| format!("creating the data folder {}", c.data_dir.display()))?;
+    std::fs::create_dir_all(&c.data_dir)
+        .with_context(|| format!("creating the data folder {}", c.data_dir.display()))?;
     let mut opts = ConnectOptions::new(url.clone());
     if let Some(n) = c.db_max_connections {
         opts.max_connections = n;
     }
-    Store::connect(&opts).await.with_context(|| format!("connecting to the database ({})", config::redact_url(&url)))
+    Store::connect(&opts)
+        .await
+        .with_context(|| format!("connecting to the database ({})", config::redact_url(&url)))
 }
 
 /// Connects, migrates, loads the keyring and builds the application.
@@ -101,9 +121,15 @@ async fn build_app(c: &Common) -> anyhow::Result<(App, config::Resolved)> {
 }
 
 async fn seed_demo(app: &App, c: &Common) -> anyhow::Result<()> {
-    let seeded = app.seed_demo().await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
+    let seeded = app
+        .seed_demo()
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
     let base = c.resolve()?.app.base_url;
-    println!("\nDemo businesses (password for every demo account: {}):", frontdesk_app::demo::DEMO_PASSWORD);
+    println!(
+        "\nDemo businesses (password for every demo account: {}):",
+        frontdesk_app::demo::DEMO_PASSWORD
+    );
     for b in &seeded {
         println!(
             "  {:<18} sign in as {:<32} booking page {}/{}{}",
@@ -130,11 +156,16 @@ async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", args.common.listen))?;
     let addr = listener.local_addr()?;
     match app.outbox_dir() {
-        Some(dir) => tracing::info!(folder = %dir.display(), "development mail: e-mails are written to the outbox folder (set --smtp-url to send them)"),
+        Some(dir) => {
+            tracing::info!(folder = %dir.display(), "development mail: e-mails are written to the outbox folder (set --smtp-url to send them)")
+        }
         None => tracing::info!("e-mail goes out over SMTP"),
     }
     tracing::info!(backend = ?app.store.backend(), "database ready");
-    tracing::info!("Frontdesk is listening on http://{addr} (dashboard: {}/login)", resolved.app.base_url);
+    tracing::info!(
+        "Frontdesk is listening on http://{addr} (dashboard: {}/login)",
+        resolved.app.base_url
+    );
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = if args.no_worker {
@@ -145,10 +176,13 @@ async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         Some(tokio::spawn(async move { run_workers(app, rx).await }))
     };
     let mut rx = stop_rx.clone();
-    let server = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move {
-            let _ = rx.wait_for(|s| *s).await;
-        });
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = rx.wait_for(|s| *s).await;
+    });
     let stopper = tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests and jobs in flight");
@@ -165,7 +199,13 @@ async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn run_workers(app: App, stop: watch::Receiver<bool>) {
-    let worker = Worker::new(app.store.clone(), app.clock.clone(), app.job_registry(), WorkerConfig::default(), app.waker.clone());
+    let worker = Worker::new(
+        app.store.clone(),
+        app.clock.clone(),
+        app.job_registry(),
+        WorkerConfig::default(),
+        app.waker.clone(),
+    );
     let mut s1 = stop.clone();
     let mut s2 = stop;
     let scheduler = frontdesk_jobs::run_scheduler(
@@ -211,10 +251,13 @@ async fn admin(cmd: AdminCommand, c: &Common) -> anyhow::Result<()> {
             let new_kid = config::rotate_keyring(c)?;
             let (app, _) = build_app(c).await?;
             let n = app.reencrypt_secrets().await?;
-            println!("active key is now {new_kid}; re-encrypted {n} secret(s). Running servers pick up the new key by themselves.");
+            println!(
+                "active key is now {new_kid}; re-encrypted {n} secret(s). Running servers pick up the new key by themselves."
+            );
             Ok(())
         }
         AdminCommand::CreateOwner(o) => {
+            let o = *o;
             let (app, _) = build_app(c).await?;
             let input = frontdesk_app::auth::SignupIn {
                 business_name: o.business,
@@ -228,7 +271,13 @@ async fn admin(cmd: AdminCommand, c: &Common) -> anyhow::Result<()> {
                 language: Some(o.language),
             };
             let (_, tenant) = app
-                .signup(input, &frontdesk_app::auth::ClientInfo { ip: None, user_agent: Some("frontdesk admin".into()) })
+                .signup(
+                    input,
+                    &frontdesk_app::auth::ClientInfo {
+                        ip: None,
+                        user_agent: Some("frontdesk admin".into()),
+                    },
+                )
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
             println!("created business {tenant}");
@@ -239,7 +288,11 @@ async fn admin(cmd: AdminCommand, c: &Common) -> anyhow::Result<()> {
 
 fn describe(e: frontdesk_app::AppError) -> String {
     match e {
-        frontdesk_app::AppError::Invalid(errs) => errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "),
+        frontdesk_app::AppError::Invalid(errs) => errs
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
         other => other.to_string(),
     }
 }

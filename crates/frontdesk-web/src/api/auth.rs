@@ -16,7 +16,11 @@ use crate::extract::{Client, JsonBody, SignedIn};
 /// Builds the `Set-Cookie` header for a new session.
 pub fn session_cookie_header(state: &AppState, token: &str) -> HeaderValue {
     let max_age = state.app.config.session_ttl.as_secs();
-    let secure = if state.web.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.web.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
         state.web.cookie_name()
@@ -26,9 +30,16 @@ pub fn session_cookie_header(state: &AppState, token: &str) -> HeaderValue {
 
 /// Builds the `Set-Cookie` header that clears the session cookie.
 pub fn clear_cookie_header(state: &AppState) -> HeaderValue {
-    let secure = if state.web.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", state.web.cookie_name()))
-        .expect("cookie is ASCII")
+    let secure = if state.web.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        state.web.cookie_name()
+    ))
+    .expect("cookie is ASCII")
 }
 
 /// The result of signing in.
@@ -49,7 +60,8 @@ fn signed_in(state: &AppState, s: NewSession, status: StatusCode) -> Response {
         expires_at: ts(s.session.expires_at_ms),
     };
     let mut res = (status, axum::Json(body)).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie_header(state, &s.token));
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie_header(state, &s.token));
     res
 }
 
@@ -82,7 +94,11 @@ pub struct SignupBody {
 /// Creates a business with its owner and signs the owner in.
 #[utoipa::path(post, path = "/api/v1/signup", tag = "auth", request_body = SignupBody,
     responses((status = 201, body = SignedInOut), (status = 409, description = "e-mail or slug taken"), (status = 422, description = "invalid fields")))]
-pub async fn signup(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<SignupBody>) -> ApiResult<Response> {
+pub async fn signup(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<SignupBody>,
+) -> ApiResult<Response> {
     let input = SignupIn {
         business_name: b.business_name,
         name: b.name,
@@ -111,17 +127,29 @@ pub struct LoginBody {
 /// Signs in with e-mail and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = SignedInOut), (status = 401, description = "invalid credentials"), (status = 429, description = "too many attempts")))]
-pub async fn login(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<LoginBody>) -> ApiResult<Response> {
-    let s = state.app.login_password(&b.email, &b.password, &client).await?;
+pub async fn login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<LoginBody>,
+) -> ApiResult<Response> {
+    let s = state
+        .app
+        .login_password(&b.email, &b.password, &client)
+        .await?;
     Ok(signed_in(&state, s, StatusCode::OK))
 }
 
 /// Ends this session.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, Client(client): Client, SignedIn(s): SignedIn) -> ApiResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    Client(client): Client,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Response> {
     state.app.logout(&s, &client).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(header::SET_COOKIE, clear_cookie_header(&state));
+    res.headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie_header(&state));
     Ok(res)
 }
 
@@ -134,10 +162,14 @@ pub struct EndedOut {
 
 /// Ends every session of the signed-in person.
 #[utoipa::path(post, path = "/api/v1/auth/logout-everywhere", tag = "auth", responses((status = 200, body = EndedOut)))]
-pub async fn logout_everywhere(State(state): State<AppState>, SignedIn(s): SignedIn) -> ApiResult<Response> {
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Response> {
     let n = state.app.logout_everywhere(&s).await?;
     let mut res = axum::Json(EndedOut { sessions_ended: n }).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, clear_cookie_header(&state));
+    res.headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie_header(&state));
     Ok(res)
 }
 
@@ -151,7 +183,11 @@ pub struct EmailBody {
 
 /// Sends a single-use sign-in link if the account exists (the answer is the same either way).
 #[utoipa::path(post, path = "/api/v1/auth/magic-link", tag = "auth", request_body = EmailBody, responses((status = 202)))]
-pub async fn magic_link(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<EmailBody>) -> ApiResult<StatusCode> {
+pub async fn magic_link(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<EmailBody>,
+) -> ApiResult<StatusCode> {
     state.app.request_magic_link(&b.email, &client).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -167,14 +203,22 @@ pub struct TokenBody {
 /// Signs in with a magic-link token (single use).
 #[utoipa::path(post, path = "/api/v1/auth/magic-link/consume", tag = "auth", request_body = TokenBody,
     responses((status = 200, body = SignedInOut), (status = 410, description = "expired or used")))]
-pub async fn magic_link_consume(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<TokenBody>) -> ApiResult<Response> {
+pub async fn magic_link_consume(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<TokenBody>,
+) -> ApiResult<Response> {
     let s = state.app.consume_magic_link(&b.token, &client).await?;
     Ok(signed_in(&state, s, StatusCode::OK))
 }
 
 /// Sends a password-reset link if the account exists (the answer is the same either way).
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = EmailBody, responses((status = 202)))]
-pub async fn password_reset(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<EmailBody>) -> ApiResult<StatusCode> {
+pub async fn password_reset(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<EmailBody>,
+) -> ApiResult<StatusCode> {
     state.app.request_password_reset(&b.email, &client).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -192,8 +236,15 @@ pub struct ResetBody {
 /// Sets a new password with a reset token; every other session ends; signs in.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/complete", tag = "auth", request_body = ResetBody,
     responses((status = 200, body = SignedInOut), (status = 410, description = "expired or used")))]
-pub async fn password_reset_complete(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<ResetBody>) -> ApiResult<Response> {
-    let s = state.app.reset_password(&b.token, &b.password, &client).await?;
+pub async fn password_reset_complete(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<ResetBody>,
+) -> ApiResult<Response> {
+    let s = state
+        .app
+        .reset_password(&b.token, &b.password, &client)
+        .await?;
     Ok(signed_in(&state, s, StatusCode::OK))
 }
 
@@ -208,7 +259,11 @@ pub struct StaffKeyBody {
 /// Signs in with a staff access key; the key's previous session ends.
 #[utoipa::path(post, path = "/api/v1/auth/staff-key", tag = "auth", request_body = StaffKeyBody,
     responses((status = 200, body = SignedInOut), (status = 401, description = "invalid key")))]
-pub async fn staff_key_login(State(state): State<AppState>, Client(client): Client, JsonBody(b): JsonBody<StaffKeyBody>) -> ApiResult<Response> {
+pub async fn staff_key_login(
+    State(state): State<AppState>,
+    Client(client): Client,
+    JsonBody(b): JsonBody<StaffKeyBody>,
+) -> ApiResult<Response> {
     let s = state.app.login_staff_key(&b.key, &client).await?;
     Ok(signed_in(&state, s, StatusCode::OK))
 }
@@ -221,7 +276,10 @@ pub async fn accept_invitation(
     Client(client): Client,
     JsonBody(b): JsonBody<super::dto::AcceptInvitationIn>,
 ) -> ApiResult<Response> {
-    let s = state.app.accept_invitation(&b.token, b.name.as_deref(), &b.password, &client).await?;
+    let s = state
+        .app
+        .accept_invitation(&b.token, b.name.as_deref(), &b.password, &client)
+        .await?;
     Ok(signed_in(&state, s, StatusCode::OK))
 }
 
@@ -261,13 +319,20 @@ pub struct MeOut {
 
 /// Who am I.
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", responses((status = 200, body = MeOut)))]
-pub async fn me(State(state): State<AppState>, SignedIn(s): SignedIn) -> ApiResult<axum::Json<MeOut>> {
+pub async fn me(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<axum::Json<MeOut>> {
     let businesses = state
         .app
         .my_businesses(s.user.id)
         .await?
         .into_iter()
-        .map(|m| MyBusinessOut { id: m.tenant_id.to_string(), name: m.tenant_name, role: m.role })
+        .map(|m| MyBusinessOut {
+            id: m.tenant_id.to_string(),
+            name: m.tenant_name,
+            role: m.role,
+        })
         .collect();
     Ok(axum::Json(MeOut {
         id: s.user.id.to_string(),
@@ -297,12 +362,25 @@ pub struct ProfileIn {
 
 /// Updates one's own profile.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = ProfileIn, responses((status = 204)))]
-pub async fn update_me(State(state): State<AppState>, SignedIn(s): SignedIn, JsonBody(b): JsonBody<ProfileIn>) -> ApiResult<StatusCode> {
+pub async fn update_me(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+    JsonBody(b): JsonBody<ProfileIn>,
+) -> ApiResult<StatusCode> {
     let country = match &s.ctx {
-        Some(ctx) => state.app.locations(ctx).await?.first().map(|l| l.country.clone()).unwrap_or_else(|| "US".into()),
+        Some(ctx) => state
+            .app
+            .locations(ctx)
+            .await?
+            .first()
+            .map(|l| l.country.clone())
+            .unwrap_or_else(|| "US".into()),
         None => "US".into(),
     };
-    state.app.update_profile(&s, &b.name, b.phone.as_deref(), &b.language, &country).await?;
+    state
+        .app
+        .update_profile(&s, &b.name, b.phone.as_deref(), &b.language, &country)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -318,8 +396,15 @@ pub struct PasswordIn {
 
 /// Changes one's password; other sessions end.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "me", request_body = PasswordIn, responses((status = 204), (status = 422)))]
-pub async fn change_password(State(state): State<AppState>, SignedIn(s): SignedIn, JsonBody(b): JsonBody<PasswordIn>) -> ApiResult<StatusCode> {
-    state.app.change_password(&s, &b.current_password, &b.new_password).await?;
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+    JsonBody(b): JsonBody<PasswordIn>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .change_password(&s, &b.current_password, &b.new_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -333,7 +418,11 @@ pub struct SwitchIn {
 
 /// Switches this session to another business the person belongs to.
 #[utoipa::path(post, path = "/api/v1/me/business", tag = "me", request_body = SwitchIn, responses((status = 204), (status = 404)))]
-pub async fn switch_business(State(state): State<AppState>, SignedIn(s): SignedIn, JsonBody(b): JsonBody<SwitchIn>) -> ApiResult<StatusCode> {
+pub async fn switch_business(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+    JsonBody(b): JsonBody<SwitchIn>,
+) -> ApiResult<StatusCode> {
     let t: TenantId = b.business_id.parse().map_err(|_| ApiError::not_found())?;
     state.app.switch_business(&s, t).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -362,7 +451,10 @@ pub struct SessionOut {
 
 /// One's open sessions.
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me", responses((status = 200, body = [SessionOut])))]
-pub async fn my_sessions(State(state): State<AppState>, SignedIn(s): SignedIn) -> ApiResult<axum::Json<Vec<SessionOut>>> {
+pub async fn my_sessions(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<axum::Json<Vec<SessionOut>>> {
     let now = state.app.now_ms();
     let list = state
         .app

@@ -12,26 +12,54 @@ use crate::extract::{IdPath, JsonBody, Owner, Staff};
 
 /// The business.
 #[utoipa::path(get, path = "/api/v1/business", tag = "business", responses((status = 200, body = BusinessOut)))]
-pub async fn get_business(State(state): State<AppState>, Staff(ctx): Staff) -> ApiResult<Json<BusinessOut>> {
+pub async fn get_business(
+    State(state): State<AppState>,
+    Staff(ctx): Staff,
+) -> ApiResult<Json<BusinessOut>> {
     Ok(Json(state.app.business(&ctx).await?.into()))
 }
 
 /// Renames the business or changes its default language (owners).
 #[utoipa::path(patch, path = "/api/v1/business", tag = "business", request_body = BusinessIn, responses((status = 200, body = BusinessOut)))]
-pub async fn update_business(State(state): State<AppState>, Owner(ctx): Owner, JsonBody(b): JsonBody<BusinessIn>) -> ApiResult<Json<BusinessOut>> {
-    Ok(Json(state.app.update_business(&ctx, &b.name, &b.default_language).await?.into()))
+pub async fn update_business(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    JsonBody(b): JsonBody<BusinessIn>,
+) -> ApiResult<Json<BusinessOut>> {
+    Ok(Json(
+        state
+            .app
+            .update_business(&ctx, &b.name, &b.default_language)
+            .await?
+            .into(),
+    ))
 }
 
 /// All locations.
 #[utoipa::path(get, path = "/api/v1/locations", tag = "business", responses((status = 200, body = [LocationOut])))]
-pub async fn list_locations(State(state): State<AppState>, Staff(ctx): Staff) -> ApiResult<Json<Vec<LocationOut>>> {
-    Ok(Json(state.app.locations(&ctx).await?.into_iter().map(Into::into).collect()))
+pub async fn list_locations(
+    State(state): State<AppState>,
+    Staff(ctx): Staff,
+) -> ApiResult<Json<Vec<LocationOut>>> {
+    Ok(Json(
+        state
+            .app
+            .locations(&ctx)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Adds a location (owners).
 #[utoipa::path(post, path = "/api/v1/locations", tag = "business", request_body = LocationIn,
     responses((status = 201, body = LocationOut), (status = 409, description = "slug taken"), (status = 422)))]
-pub async fn create_location(State(state): State<AppState>, Owner(ctx): Owner, JsonBody(b): JsonBody<LocationIn>) -> ApiResult<(StatusCode, Json<LocationOut>)> {
+pub async fn create_location(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    JsonBody(b): JsonBody<LocationIn>,
+) -> ApiResult<(StatusCode, Json<LocationOut>)> {
     let l = state.app.create_location(&ctx, &b.into()).await?;
     Ok((StatusCode::CREATED, Json(l.into())))
 }
@@ -39,7 +67,11 @@ pub async fn create_location(State(state): State<AppState>, Owner(ctx): Owner, J
 /// One location.
 #[utoipa::path(get, path = "/api/v1/locations/{id}", tag = "business", params(("id" = String, Path, description = "loc_…")),
     responses((status = 200, body = LocationOut), (status = 404)))]
-pub async fn get_location(State(state): State<AppState>, Staff(ctx): Staff, IdPath(id): IdPath<LocationId>) -> ApiResult<Json<LocationOut>> {
+pub async fn get_location(
+    State(state): State<AppState>,
+    Staff(ctx): Staff,
+    IdPath(id): IdPath<LocationId>,
+) -> ApiResult<Json<LocationOut>> {
     Ok(Json(state.app.location(&ctx, id).await?.into()))
 }
 
@@ -52,13 +84,19 @@ pub async fn update_location(
     IdPath(id): IdPath<LocationId>,
     JsonBody(b): JsonBody<LocationIn>,
 ) -> ApiResult<Json<LocationOut>> {
-    Ok(Json(state.app.update_location(&ctx, id, &b.into()).await?.into()))
+    Ok(Json(
+        state.app.update_location(&ctx, id, &b.into()).await?.into(),
+    ))
 }
 
 /// Deletes a location (owners; not the last one).
 #[utoipa::path(delete, path = "/api/v1/locations/{id}", tag = "business", params(("id" = String, Path, description = "loc_…")),
     responses((status = 204), (status = 404), (status = 409)))]
-pub async fn delete_location(State(state): State<AppState>, Owner(ctx): Owner, IdPath(id): IdPath<LocationId>) -> ApiResult<StatusCode> {
+pub async fn delete_location(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    IdPath(id): IdPath<LocationId>,
+) -> ApiResult<StatusCode> {
     state.app.delete_location(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

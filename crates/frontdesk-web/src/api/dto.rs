@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 
 /// Epoch ms → RFC 3339.
 pub fn ts(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map(|t| t.to_string()).unwrap_or_default()
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 /// Optional epoch ms → RFC 3339.
@@ -32,7 +34,12 @@ pub struct BusinessOut {
 
 impl From<Tenant> for BusinessOut {
     fn from(t: Tenant) -> Self {
-        Self { id: t.tenant_id.to_string(), name: t.name, default_language: t.default_language, created_at: ts(t.created_at_ms) }
+        Self {
+            id: t.tenant_id.to_string(),
+            name: t.name,
+            default_language: t.default_language,
+            created_at: ts(t.created_at_ms),
+        }
     }
 }
 
@@ -171,7 +178,14 @@ pub struct MemberOut {
 
 impl From<Member> for MemberOut {
     fn from(m: Member) -> Self {
-        Self { user_id: m.user_id.to_string(), email: m.email, name: m.name, role: m.role, joined_at: ts(m.created_at_ms), expires_at: ots(m.expires_at_ms) }
+        Self {
+            user_id: m.user_id.to_string(),
+            email: m.email,
+            name: m.name,
+            role: m.role,
+            joined_at: ts(m.created_at_ms),
+            expires_at: ots(m.expires_at_ms),
+        }
     }
 }
 
@@ -215,7 +229,15 @@ impl InvitationOut {
         } else {
             "open"
         };
-        Self { id: i.id.to_string(), email: i.email, role: i.role, status: status.into(), created_at: ts(i.created_at_ms), expires_at: ts(i.expires_at_ms), link }
+        Self {
+            id: i.id.to_string(),
+            email: i.email,
+            role: i.role,
+            status: status.into(),
+            created_at: ts(i.created_at_ms),
+            expires_at: ts(i.expires_at_ms),
+            link,
+        }
     }
 }
 
@@ -265,7 +287,15 @@ pub struct ApiKeyOut {
 impl ApiKeyOut {
     /// From a row (and the secret text when just created).
     pub fn from_row(k: ApiKey, key: Option<String>) -> Self {
-        Self { id: k.id.to_string(), name: k.name, role: k.role, created_at: ts(k.created_at_ms), last_used_at: ots(k.last_used_at_ms), revoked_at: ots(k.revoked_at_ms), key }
+        Self {
+            id: k.id.to_string(),
+            name: k.name,
+            role: k.role,
+            created_at: ts(k.created_at_ms),
+            last_used_at: ots(k.last_used_at_ms),
+            revoked_at: ots(k.revoked_at_ms),
+            key,
+        }
     }
 }
 
@@ -303,7 +333,15 @@ pub struct StaffKeyOut {
 impl StaffKeyOut {
     /// From a row.
     pub fn from_row(k: StaffKey, key: Option<String>) -> Self {
-        Self { id: k.id.to_string(), user_id: k.user_id.to_string(), name: k.name, created_at: ts(k.created_at_ms), last_used_at: ots(k.last_used_at_ms), revoked_at: ots(k.revoked_at_ms), key }
+        Self {
+            id: k.id.to_string(),
+            user_id: k.user_id.to_string(),
+            name: k.name,
+            created_at: ts(k.created_at_ms),
+            last_used_at: ots(k.last_used_at_ms),
+            revoked_at: ots(k.revoked_at_ms),
+            key,
+        }
     }
 }
 
@@ -467,7 +505,12 @@ pub struct SecretOut {
 
 impl From<SecretRow> for SecretOut {
     fn from(s: SecretRow) -> Self {
-        Self { name: s.name, key_id: s.key_id, created_at: ts(s.created_at_ms), updated_at: ts(s.updated_at_ms) }
+        Self {
+            name: s.name,
+            key_id: s.key_id,
+            created_at: ts(s.created_at_ms),
+            updated_at: ts(s.updated_at_ms),
+        }
     }
 }
 

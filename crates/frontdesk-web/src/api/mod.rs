@@ -21,43 +21,153 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         .add(M::POST, "/api/v1/signup", Public, auth::signup)
         .add(M::POST, "/api/v1/auth/login", Public, auth::login)
         .add(M::POST, "/api/v1/auth/logout", SignedIn, auth::logout)
-        .add(M::POST, "/api/v1/auth/logout-everywhere", SignedIn, auth::logout_everywhere)
+        .add(
+            M::POST,
+            "/api/v1/auth/logout-everywhere",
+            SignedIn,
+            auth::logout_everywhere,
+        )
         .add(M::POST, "/api/v1/auth/magic-link", Public, auth::magic_link)
-        .add(M::POST, "/api/v1/auth/magic-link/consume", Public, auth::magic_link_consume)
-        .add(M::POST, "/api/v1/auth/password-reset", Public, auth::password_reset)
-        .add(M::POST, "/api/v1/auth/password-reset/complete", Public, auth::password_reset_complete)
-        .add(M::POST, "/api/v1/auth/staff-key", Public, auth::staff_key_login)
-        .add(M::POST, "/api/v1/invitations/accept", Public, auth::accept_invitation)
+        .add(
+            M::POST,
+            "/api/v1/auth/magic-link/consume",
+            Public,
+            auth::magic_link_consume,
+        )
+        .add(
+            M::POST,
+            "/api/v1/auth/password-reset",
+            Public,
+            auth::password_reset,
+        )
+        .add(
+            M::POST,
+            "/api/v1/auth/password-reset/complete",
+            Public,
+            auth::password_reset_complete,
+        )
+        .add(
+            M::POST,
+            "/api/v1/auth/staff-key",
+            Public,
+            auth::staff_key_login,
+        )
+        .add(
+            M::POST,
+            "/api/v1/invitations/accept",
+            Public,
+            auth::accept_invitation,
+        )
         .add(M::GET, "/api/v1/me", SignedIn, auth::me)
         .add(M::PATCH, "/api/v1/me", SignedIn, auth::update_me)
-        .add(M::POST, "/api/v1/me/password", SignedIn, auth::change_password)
-        .add(M::POST, "/api/v1/me/business", SignedIn, auth::switch_business)
+        .add(
+            M::POST,
+            "/api/v1/me/password",
+            SignedIn,
+            auth::change_password,
+        )
+        .add(
+            M::POST,
+            "/api/v1/me/business",
+            SignedIn,
+            auth::switch_business,
+        )
         .add(M::GET, "/api/v1/me/sessions", SignedIn, auth::my_sessions)
         .add(M::GET, "/api/v1/business", Staff, business::get_business)
-        .add(M::PATCH, "/api/v1/business", Owner, business::update_business)
+        .add(
+            M::PATCH,
+            "/api/v1/business",
+            Owner,
+            business::update_business,
+        )
         .add(M::GET, "/api/v1/locations", Staff, business::list_locations)
-        .add(M::POST, "/api/v1/locations", Owner, business::create_location)
-        .add(M::GET, "/api/v1/locations/{id}", Staff, business::get_location)
-        .add(M::PUT, "/api/v1/locations/{id}", Owner, business::update_location)
-        .add(M::DELETE, "/api/v1/locations/{id}", Owner, business::delete_location)
+        .add(
+            M::POST,
+            "/api/v1/locations",
+            Owner,
+            business::create_location,
+        )
+        .add(
+            M::GET,
+            "/api/v1/locations/{id}",
+            Staff,
+            business::get_location,
+        )
+        .add(
+            M::PUT,
+            "/api/v1/locations/{id}",
+            Owner,
+            business::update_location,
+        )
+        .add(
+            M::DELETE,
+            "/api/v1/locations/{id}",
+            Owner,
+            business::delete_location,
+        )
         .add(M::GET, "/api/v1/team", Staff, team::list_members)
         .add(M::PATCH, "/api/v1/team/{id}", Owner, team::change_role)
         .add(M::DELETE, "/api/v1/team/{id}", Owner, team::remove_member)
-        .add(M::GET, "/api/v1/team/invitations", Owner, team::list_invitations)
+        .add(
+            M::GET,
+            "/api/v1/team/invitations",
+            Owner,
+            team::list_invitations,
+        )
         .add(M::POST, "/api/v1/team/invitations", Owner, team::invite)
-        .add(M::DELETE, "/api/v1/team/invitations/{id}", Owner, team::revoke_invitation)
+        .add(
+            M::DELETE,
+            "/api/v1/team/invitations/{id}",
+            Owner,
+            team::revoke_invitation,
+        )
         .add(M::GET, "/api/v1/api-keys", Owner, access::list_api_keys)
         .add(M::POST, "/api/v1/api-keys", Owner, access::create_api_key)
-        .add(M::DELETE, "/api/v1/api-keys/{id}", Owner, access::revoke_api_key)
+        .add(
+            M::DELETE,
+            "/api/v1/api-keys/{id}",
+            Owner,
+            access::revoke_api_key,
+        )
         .add(M::GET, "/api/v1/staff-keys", Owner, access::list_staff_keys)
-        .add(M::POST, "/api/v1/staff-keys", Owner, access::create_staff_key)
-        .add(M::DELETE, "/api/v1/staff-keys/{id}", Owner, access::revoke_staff_key)
-        .add(M::GET, "/api/v1/support-grants", Owner, access::list_support_grants)
-        .add(M::POST, "/api/v1/support-grants", Owner, access::grant_support)
-        .add(M::DELETE, "/api/v1/support-grants/{id}", Owner, access::revoke_support)
+        .add(
+            M::POST,
+            "/api/v1/staff-keys",
+            Owner,
+            access::create_staff_key,
+        )
+        .add(
+            M::DELETE,
+            "/api/v1/staff-keys/{id}",
+            Owner,
+            access::revoke_staff_key,
+        )
+        .add(
+            M::GET,
+            "/api/v1/support-grants",
+            Owner,
+            access::list_support_grants,
+        )
+        .add(
+            M::POST,
+            "/api/v1/support-grants",
+            Owner,
+            access::grant_support,
+        )
+        .add(
+            M::DELETE,
+            "/api/v1/support-grants/{id}",
+            Owner,
+            access::revoke_support,
+        )
         .add(M::GET, "/api/v1/secrets", Owner, access::list_secrets)
         .add(M::PUT, "/api/v1/secrets/{id}", Owner, access::put_secret)
-        .add(M::DELETE, "/api/v1/secrets/{id}", Owner, access::delete_secret)
+        .add(
+            M::DELETE,
+            "/api/v1/secrets/{id}",
+            Owner,
+            access::delete_secret,
+        )
         .add(M::GET, "/api/v1/audit", Owner, ops::list_audit)
         .add(M::GET, "/api/v1/jobs", Owner, ops::list_jobs)
         .add(M::POST, "/api/v1/jobs/{id}/retry", Owner, ops::retry_job)

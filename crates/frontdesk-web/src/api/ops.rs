@@ -35,13 +35,22 @@ fn parse_ts(field: &str, v: &Option<String>) -> Result<Option<i64>, ApiError> {
         Some(s) => s
             .parse::<jiff::Timestamp>()
             .map(|t| Some(t.as_millisecond()))
-            .map_err(|_| ApiError::invalid(field, "must be an RFC 3339 instant, e.g. 2026-11-23T10:00:00Z")),
+            .map_err(|_| {
+                ApiError::invalid(
+                    field,
+                    "must be an RFC 3339 instant, e.g. 2026-11-23T10:00:00Z",
+                )
+            }),
     }
 }
 
 /// The security and audit log, newest first (owners).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = [AuditOut])))]
-pub async fn list_audit(State(state): State<AppState>, Owner(ctx): Owner, q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<Json<Vec<AuditOut>>> {
+pub async fn list_audit(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<AuditOut>>> {
     let Query(q) = q.map_err(|e| ApiError::invalid("query", &e.body_text()))?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
@@ -55,7 +64,15 @@ pub async fn list_audit(State(state): State<AppState>, Owner(ctx): Owner, q: Res
         before_ms: None,
         limit,
     };
-    Ok(Json(state.app.list_audit(&ctx, &filter).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        state
+            .app
+            .list_audit(&ctx, &filter)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Filter of the job list.
@@ -68,25 +85,55 @@ pub struct JobsQuery {
 
 /// The business's jobs, newest first (owners).
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobsQuery), responses((status = 200, body = [JobOut])))]
-pub async fn list_jobs(State(state): State<AppState>, Owner(ctx): Owner, q: Result<Query<JobsQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<Json<Vec<JobOut>>> {
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    q: Result<Query<JobsQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<JobOut>>> {
     let Query(q) = q.map_err(|e| ApiError::invalid("query", &e.body_text()))?;
     if let Some(s) = &q.status
         && !["queued", "running", "done", "dead"].contains(&s.as_str())
     {
-        return Err(ApiError::invalid("status", "must be queued, running, done or dead"));
+        return Err(ApiError::invalid(
+            "status",
+            "must be queued, running, done or dead",
+        ));
     }
-    Ok(Json(state.app.list_jobs(&ctx, q.status.as_deref()).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        state
+            .app
+            .list_jobs(&ctx, q.status.as_deref())
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Puts a dead job back in the queue (owners).
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/retry", tag = "jobs", params(("id" = String, Path, description = "job_…")), responses((status = 204), (status = 404)))]
-pub async fn retry_job(State(state): State<AppState>, Owner(ctx): Owner, IdPath(id): IdPath<JobId>) -> ApiResult<StatusCode> {
+pub async fn retry_job(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    IdPath(id): IdPath<JobId>,
+) -> ApiResult<StatusCode> {
     state.app.retry_job(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// E-mails sent for the business, newest first (owners and admins).
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", responses((status = 200, body = [MailOut])))]
-pub async fn list_outbox(State(state): State<AppState>, Staff(ctx): Staff) -> ApiResult<Json<Vec<MailOut>>> {
-    Ok(Json(state.app.list_mail(&ctx, 200).await?.into_iter().map(Into::into).collect()))
+pub async fn list_outbox(
+    State(state): State<AppState>,
+    Staff(ctx): Staff,
+) -> ApiResult<Json<Vec<MailOut>>> {
+    Ok(Json(
+        state
+            .app
+            .list_mail(&ctx, 200)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
