@@ -1,0 +1,10 @@
+//! Frontdesk's outside providers, each behind a small interface with a real adapter that speaks
+//! the provider's documented HTTP API (and a faithful fake in `frontdesk-testkit`):
+//!
+//! * [`http`] — the outbound HTTP client every adapter uses: timeouts on every call, no proxy,
+//!   and it refuses private, loopback and link-local addresses (SSRF), also after DNS resolution
+//!   and on redirects, unless the deployment allows them.
+//! * [`sms`] — SMS through Twilio or SMSAPI, or into the outbox folder (the development default).
+
+pub mod http;
+pub mod sms;
