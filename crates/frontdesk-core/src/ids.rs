@@ -172,6 +172,31 @@ typed_id!(/// An e-mail in the outbox.
 typed_id!(/// A single-use sign-in or password-reset link.
     AuthTokenId, "atk", "auth token");
 
+typed_id!(/// A bookable resource: staff member, room, equipment or restaurant table.
+    ResourceId, "res", "resource");
+typed_id!(/// A restaurant area (indoor, terrace…).
+    AreaId, "area", "area");
+typed_id!(/// An allowed combination of restaurant tables.
+    ComboId, "cmb", "table combination");
+typed_id!(/// A weekly opening/working-hours interval.
+    HoursId, "hrs", "hours");
+typed_id!(/// A schedule exception: time off, holiday, closure, maintenance or extra hours.
+    ExceptionId, "exc", "exception");
+typed_id!(/// A service or treatment.
+    ServiceId, "svc", "service");
+typed_id!(/// A restaurant service period (lunch, dinner).
+    PeriodId, "per", "service period");
+typed_id!(/// A customer of a business.
+    CustomerId, "cus", "customer");
+typed_id!(/// A booking (appointment or reservation).
+    BookingId, "bk", "booking");
+typed_id!(/// A recurring booking series.
+    SeriesId, "ser", "booking series");
+typed_id!(/// A waitlist entry.
+    WaitlistId, "wl", "waitlist entry");
+typed_id!(/// A booking status change.
+    BookingEventId, "bev", "booking event");
+
 #[cfg(test)]
 mod tests {
     use super::*;
