@@ -97,11 +97,18 @@ pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
         && db.is_unique_violation()
     {
         let what = format!("{} {}", db.constraint().unwrap_or(""), db.message());
-        let name = if what.contains("email_key") {
+        let name = if what.contains("customers") {
+            "customer_exists"
+        } else if what.contains("email_key") {
             "email_taken"
         } else if what.contains("slug") {
             "slug_taken"
-        } else if what.contains("secrets") && what.contains("name") {
+        } else if (what.contains("secrets")
+            || what.contains("resources")
+            || what.contains("services")
+            || what.contains("areas"))
+            && what.contains("name")
+        {
             "name_taken"
         } else if what.contains("dedupe_key") {
             "duplicate_job"

@@ -193,6 +193,9 @@ impl Store {
             "DELETE FROM jobs WHERE tenant_id = $1",
             "DELETE FROM mail_outbox WHERE tenant_id = $1",
             "DELETE FROM slugs WHERE tenant_id = $1",
+            // Same-table and sibling references that would otherwise be checked mid-cascade.
+            "UPDATE services SET prerequisite_service_id = NULL WHERE tenant_id = $1",
+            "UPDATE resources SET area_id = NULL WHERE tenant_id = $1",
             "DELETE FROM tenants WHERE tenant_id = $1",
         ] {
             on_tx!(tx, |c| sqlx::query(sql)

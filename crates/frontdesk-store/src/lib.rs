@@ -11,10 +11,12 @@ mod db;
 pub mod db_internal {
     pub use crate::db::{Db, TxInner};
 }
+mod catalogue;
 mod global;
 pub mod jobs;
 pub mod mail;
 pub mod models;
+pub mod models_catalogue;
 pub mod rate;
 mod tenant;
 
@@ -23,6 +25,7 @@ pub use db::{
     TableShape, Tx,
 };
 pub use models::*;
+pub use models_catalogue::*;
 pub use tenant::{TenantRead, TenantWrite};
 
 /// The tables that belong to no tenant. Every other table must carry `tenant_id` and lead its

@@ -9,14 +9,14 @@ use crate::models::*;
 /// Reads within one tenant.
 #[derive(Debug, Clone, Copy)]
 pub struct TenantRead<'a> {
-    store: &'a Store,
-    tenant: TenantId,
+    pub(crate) store: &'a Store,
+    pub(crate) tenant: TenantId,
 }
 
 /// Writes within one tenant, inside a transaction.
 pub struct TenantWrite<'a> {
-    tx: &'a mut Tx,
-    tenant: TenantId,
+    pub(crate) tx: &'a mut Tx,
+    pub(crate) tenant: TenantId,
 }
 
 impl Store {
