@@ -89,6 +89,11 @@ impl Validator {
         }
     }
 
+    /// Records an error on a field.
+    pub fn push(&mut self, field: &str, message: &str) {
+        self.0.push(Invalid::new(field, message));
+    }
+
     /// Fails with every recorded error, if any.
     pub fn finish(self) -> AppResult<()> {
         if self.0.is_empty() {

@@ -11,6 +11,7 @@ mod db;
 pub mod db_internal {
     pub use crate::db::{Db, TxInner};
 }
+pub mod bookings;
 mod catalogue;
 mod global;
 pub mod jobs;
@@ -20,6 +21,9 @@ pub mod models_catalogue;
 pub mod rate;
 mod tenant;
 
+pub use bookings::{
+    Allocation, Booking, BookingEvent, BookingFilter, BookingItem, NewBooking, WaitlistEntry,
+};
 pub use db::{
     Backend, ConnectOptions, ForeignKeyShape, IndexShape, Store, StoreError, StoreResult,
     TableShape, Tx,
