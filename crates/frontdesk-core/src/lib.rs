@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod engine;
 pub mod ids;
 pub mod role;
 pub mod token;
