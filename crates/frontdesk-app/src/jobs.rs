@@ -12,6 +12,8 @@ use crate::mail::JOB_SEND_MAIL;
 pub const JOB_PURGE_EXPIRED: &str = "maintenance.purge_expired";
 /// Periodic pick-up of a rotated master key: reload the keyring file, re-encrypt what is left.
 pub const JOB_REENCRYPT: &str = "maintenance.reencrypt_secrets";
+/// Periodic release of booking holds that were not confirmed in time.
+pub const JOB_RELEASE_HOLDS: &str = "bookings.release_expired_holds";
 
 pub(crate) fn registry(app: App) -> Registry {
     let mut r = Registry::new();
@@ -47,6 +49,17 @@ pub(crate) fn registry(app: App) -> Registry {
             Ok(())
         }
     });
+    let a = app.clone();
+    r.register(JOB_RELEASE_HOLDS, move |_job| {
+        let a = a.clone();
+        async move {
+            let n = a.release_expired_holds().await?;
+            if n > 0 {
+                tracing::info!(holds = n, "released expired booking holds");
+            }
+            Ok(())
+        }
+    });
     let a = app;
     r.register(JOB_PURGE_EXPIRED, move |_job| {
         let a = a.clone();
@@ -70,6 +83,10 @@ pub(crate) fn periodic() -> Vec<Periodic> {
         Periodic {
             kind: JOB_PURGE_EXPIRED.into(),
             every: Duration::from_secs(15 * 60),
+        },
+        Periodic {
+            kind: JOB_RELEASE_HOLDS.into(),
+            every: Duration::from_secs(60),
         },
         Periodic {
             kind: JOB_REENCRYPT.into(),

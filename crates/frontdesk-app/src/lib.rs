@@ -4,7 +4,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bookings;
 pub mod business;
+mod catalog_view;
 pub mod demo;
 pub mod error;
 pub mod jobs;

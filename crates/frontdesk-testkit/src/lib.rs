@@ -20,6 +20,7 @@ use tower::ServiceExt;
 
 pub use frontdesk_store::Backend;
 
+pub mod seed;
 pub mod smtp;
 
 /// The backend tests run on, from `FRONTDESK_TEST_BACKEND` (`sqlite` by default).

@@ -228,9 +228,18 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
             .headers()
             .get(axum::http::header::CONTENT_LENGTH)
             .is_some_and(|v| v == "0")
-            || (req.headers().get(axum::http::header::CONTENT_TYPE).is_none()
-                && req.headers().get(axum::http::header::CONTENT_LENGTH).is_none()
-                && req.headers().get(axum::http::header::TRANSFER_ENCODING).is_none());
+            || (req
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .is_none()
+                && req
+                    .headers()
+                    .get(axum::http::header::CONTENT_LENGTH)
+                    .is_none()
+                && req
+                    .headers()
+                    .get(axum::http::header::TRANSFER_ENCODING)
+                    .is_none());
         if empty {
             return Ok(OptionalJsonBody(T::default()));
         }

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
-use crate::api::{access, auth, business, dto, ops, team};
+use crate::api::{access, auth, bookings, business, dto, ops, team};
 
 /// The API document.
 #[derive(OpenApi)]
@@ -31,6 +31,29 @@ use crate::api::{access, auth, business, dto, ops, team};
     tags((name = "auth"), (name = "me"), (name = "business"), (name = "team"), (name = "keys"), (name = "support"), (name = "secrets"), (name = "audit"), (name = "jobs"), (name = "outbox"))
 )]
 pub struct ApiDoc;
+
+/// Availability, bookings and the waitlist.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        bookings::availability, bookings::create_booking, bookings::list_bookings, bookings::get_booking,
+        bookings::reschedule, bookings::confirm, bookings::check_in, bookings::complete, bookings::no_show,
+        bookings::cancel, bookings::walk_in, bookings::list_waitlist, bookings::join_waitlist, bookings::cancel_waitlist,
+    ),
+    components(schemas(frontdesk_app::bookings::BookingIn, frontdesk_app::bookings::VisitItemIn,
+        frontdesk_app::bookings::CustomerDetailsIn, frontdesk_app::bookings::RescheduleIn, frontdesk_app::bookings::StatusIn,
+        frontdesk_app::bookings::WaitlistIn, frontdesk_app::bookings::SlotOut, frontdesk_app::bookings::SlotItemOut,
+        frontdesk_app::bookings::TablesOut, frontdesk_app::bookings::BookingOut)),
+    tags((name = "bookings", description = "Availability, bookings (never double-booked), holds, idempotency, walk-ins, recurrence and the waitlist"))
+)]
+pub struct BookingsDoc;
+
+/// The whole document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(BookingsDoc::openapi());
+    doc
+}
 
 struct Security;
 
@@ -57,5 +80,5 @@ impl utoipa::Modify for Security {
 
 /// `/api/openapi.json` and the Swagger UI at `/api/docs` (served from the binary; works offline).
 pub fn docs_router() -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", document()))
 }

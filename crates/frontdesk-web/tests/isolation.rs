@@ -22,6 +22,9 @@ struct TenantA {
     secret: &'static str,
     job: String,
     mail: String,
+    salon: frontdesk_testkit::seed::Salon,
+    booking: String,
+    waitlist: String,
     markers: Vec<String>,
 }
 
@@ -70,6 +73,24 @@ async fn seed_a(app: &TestApp) -> TenantA {
         .send()
         .await;
     assert_eq!(put.status, StatusCode::NO_CONTENT);
+    let loc_id: frontdesk_core::LocationId = loc.parse().unwrap();
+    let salon = frontdesk_testkit::seed::salon(&app.db.store, owner.tenant, loc_id).await;
+    let booking = app
+        .post("/api/v1/bookings")
+        .cookie(&owner.cookie)
+        .json(&json!({"location_id": loc, "services": [{"service_id": salon.cut}], "start": "2026-11-24T10:00",
+            "customer": {"name": "Alpha Customer", "phone": "+39 347 765 4321"}, "notes": "alpha-booking-note"}))
+        .send()
+        .await;
+    assert_eq!(booking.status, StatusCode::CREATED, "{}", booking.text);
+    let waitlist = app
+        .post("/api/v1/waitlist")
+        .cookie(&owner.cookie)
+        .json(&json!({"location_id": loc, "service_id": salon.colour, "customer": {"name": "Alpha Waiter", "email": "waiter@alpha.example"},
+            "window_start": "2026-11-24T09:00", "window_end": "2026-11-24T18:00"}))
+        .send()
+        .await;
+    assert_eq!(waitlist.status, StatusCode::CREATED, "{}", waitlist.text);
     let jobs = app.get("/api/v1/jobs").cookie(&owner.cookie).send().await;
     app.drain_jobs().await;
     let mail = app.get("/api/v1/outbox").cookie(&owner.cookie).send().await;
@@ -83,6 +104,9 @@ async fn seed_a(app: &TestApp) -> TenantA {
         secret: "alpha_smtp",
         job: jobs.json[0]["id"].as_str().unwrap().into(),
         mail: mail.json[0]["id"].as_str().unwrap().into(),
+        salon,
+        booking: booking.json["id"].as_str().unwrap().into(),
+        waitlist: waitlist.json["id"].as_str().unwrap().into(),
         markers: Vec::new(),
         owner,
     };
@@ -99,6 +123,10 @@ async fn seed_a(app: &TestApp) -> TenantA {
         "help@alpha-vendor.example".into(),
         // Not the secret's name: the walk itself makes B a secret of that name.
         "alpha-secret-value".into(),
+        "Alpha Customer".into(),
+        "+393477654321".into(),
+        "alpha-booking-note".into(),
+        "Alpha Waiter".into(),
     ];
     markers.extend([
         a.location.clone(),
@@ -109,6 +137,8 @@ async fn seed_a(app: &TestApp) -> TenantA {
         a.grant.clone(),
         a.job.clone(),
         a.mail.clone(),
+        a.booking.clone(),
+        a.waitlist.clone(),
     ]);
     TenantA { markers, ..a }
 }
@@ -117,6 +147,13 @@ async fn seed_a(app: &TestApp) -> TenantA {
 fn fill(path: &str, a: &TenantA) -> Option<String> {
     if !path.contains('{') {
         return Some(path.to_string());
+    }
+    if path.ends_with("/locations/{id}/availability") {
+        return Some(format!(
+            "{}?services={}&from=2026-11-24",
+            path.replace("{id}", &a.location),
+            a.salon.cut
+        ));
     }
     let id = if path.contains("/locations/{id}") {
         &a.location
@@ -136,6 +173,10 @@ fn fill(path: &str, a: &TenantA) -> Option<String> {
         &a.job
     } else if path.contains("/outbox/{id}") {
         &a.mail
+    } else if path.contains("/bookings/{id}") {
+        &a.booking
+    } else if path.contains("/waitlist/{id}") {
+        &a.waitlist
     } else {
         return None;
     };
@@ -164,6 +205,16 @@ fn json_body(method: &Method, path: &str, a: &TenantA) -> Option<Value> {
             json!({"current_password": "wrong one here", "new_password": "another password 1"})
         }
         ("POST", "/api/v1/me/business") => json!({"business_id": a.owner.tenant.to_string()}),
+        ("POST", "/api/v1/bookings") | ("POST", "/api/v1/walk-ins") => {
+            json!({"location_id": a.location,
+            "services": [{"service_id": a.salon.cut}], "start": "2026-11-24T16:00"})
+        }
+        ("POST", "/api/v1/bookings/{id}/reschedule") => json!({"start": "2026-11-24T16:00"}),
+        ("POST", p) if p.starts_with("/api/v1/bookings/{id}/") => json!({"reason": "walk"}),
+        ("POST", "/api/v1/waitlist") => {
+            json!({"location_id": a.location, "service_id": a.salon.cut,
+            "customer": {"name": "B", "email": "b@beta.example"}, "window_start": "2026-11-24T09:00", "window_end": "2026-11-24T18:00"})
+        }
         _ if method == Method::GET || method == Method::DELETE => return None,
         ("POST", p) if p.ends_with("/retry") => return None,
         _ => panic!("no body known for {method} {path}: teach the isolation walk about this route"),

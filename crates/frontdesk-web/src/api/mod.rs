@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod bookings;
 pub mod business;
 pub mod dto;
 pub mod ops;
@@ -172,5 +173,64 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         .add(M::GET, "/api/v1/jobs", Owner, ops::list_jobs)
         .add(M::POST, "/api/v1/jobs/{id}/retry", Owner, ops::retry_job)
         .add(M::GET, "/api/v1/outbox", Staff, ops::list_outbox)
+        .add(
+            M::GET,
+            "/api/v1/locations/{id}/availability",
+            Staff,
+            bookings::availability,
+        )
+        .add(M::GET, "/api/v1/bookings", Staff, bookings::list_bookings)
+        .add(M::POST, "/api/v1/bookings", Staff, bookings::create_booking)
+        .add(
+            M::GET,
+            "/api/v1/bookings/{id}",
+            Staff,
+            bookings::get_booking,
+        )
+        .add(
+            M::POST,
+            "/api/v1/bookings/{id}/reschedule",
+            Staff,
+            bookings::reschedule,
+        )
+        .add(
+            M::POST,
+            "/api/v1/bookings/{id}/confirm",
+            Staff,
+            bookings::confirm,
+        )
+        .add(
+            M::POST,
+            "/api/v1/bookings/{id}/check-in",
+            Staff,
+            bookings::check_in,
+        )
+        .add(
+            M::POST,
+            "/api/v1/bookings/{id}/complete",
+            Staff,
+            bookings::complete,
+        )
+        .add(
+            M::POST,
+            "/api/v1/bookings/{id}/no-show",
+            Staff,
+            bookings::no_show,
+        )
+        .add(
+            M::POST,
+            "/api/v1/bookings/{id}/cancel",
+            Staff,
+            bookings::cancel,
+        )
+        .add(M::POST, "/api/v1/walk-ins", Staff, bookings::walk_in)
+        .add(M::GET, "/api/v1/waitlist", Staff, bookings::list_waitlist)
+        .add(M::POST, "/api/v1/waitlist", Staff, bookings::join_waitlist)
+        .add(
+            M::DELETE,
+            "/api/v1/waitlist/{id}",
+            Staff,
+            bookings::cancel_waitlist,
+        )
         .finish()
 }

@@ -1,0 +1,699 @@
+//! A snapshot of one location for the availability engine: catalogue, hours, exceptions and busy
+//! allocations for a date range, fetched once (a fixed number of date-bounded queries, never one
+//! per staff member or day), then mapped to the engine's pure input types.
+
+use std::collections::HashMap;
+
+use frontdesk_core::engine::{self, tables};
+use frontdesk_core::*;
+use frontdesk_store::{
+    Allocation, Area, BookingItem, BookingRules, Hours, Location, Resource, ScheduleException,
+    Service, ServicePeriod, ServiceRequirement, ServiceStaff, TableCombo,
+};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::bookings::{SlotItemOut, SlotOut, TablesOut, VisitItemIn, rfc3339};
+use crate::{App, AppError, AppResult};
+
+/// Everything about one location the engine needs for a date range.
+#[derive(Debug, Clone)]
+pub(crate) struct LocationView {
+    #[allow(dead_code)]
+    pub location: Location,
+    pub tz: TimeZone,
+    pub rules: RulesView,
+    resources: Vec<Resource>,
+    services: HashMap<ServiceId, Service>,
+    staff: HashMap<ServiceId, Vec<ServiceStaff>>,
+    reqs: HashMap<ServiceId, Vec<ServiceRequirement>>,
+    hours: Vec<Hours>,
+    exceptions: Vec<ScheduleException>,
+    busy: Vec<Allocation>,
+    periods: Vec<ServicePeriod>,
+    combos: Vec<TableCombo>,
+    #[allow(dead_code)]
+    areas: Vec<Area>,
+    seated: Vec<(BookingId, i64, i64)>,
+}
+
+/// A location's booking rules.
+#[derive(Debug, Clone)]
+pub(crate) struct RulesView {
+    pub slot_step_min: u32,
+    pub min_notice_min: u32,
+    pub window_days: u32,
+    pub require_confirmation: bool,
+    pub hold_minutes: i64,
+}
+
+impl From<&BookingRules> for RulesView {
+    fn from(r: &BookingRules) -> Self {
+        Self {
+            slot_step_min: r.slot_step_min.clamp(1, 1440) as u32,
+            min_notice_min: r.min_notice_min.clamp(0, 525_600) as u32,
+            window_days: r.window_days.clamp(1, 730) as u32,
+            require_confirmation: r.require_confirmation,
+            hold_minutes: r.hold_minutes.clamp(1, 1440),
+        }
+    }
+}
+
+/// Loads a location's snapshot for the local dates `[from, to]` (with a day of margin each side
+/// for buffers and services crossing midnight).
+pub(crate) async fn load_view(
+    app: &App,
+    tenant: TenantId,
+    location: LocationId,
+    from: Date,
+    to: Date,
+    now: i64,
+) -> AppResult<LocationView> {
+    let t = app.store.tenant(tenant);
+    let loc = t.location(location).await?.ok_or(AppError::NotFound)?;
+    let tz = TimeZone::get(&loc.time_zone)
+        .map_err(|_| AppError::invalid("location_id", "the location's time zone is invalid"))?;
+    let day = |d: Date, shift: i64| -> AppResult<i64> {
+        let d = d
+            .checked_add(jiff::Span::new().days(shift))
+            .map_err(|_| AppError::invalid("from", "date out of range"))?;
+        Ok(d.to_zoned(tz.clone())
+            .map_err(|_| AppError::invalid("from", "date out of range"))?
+            .timestamp()
+            .as_millisecond())
+    };
+    let from_ms = day(from, -1)?;
+    let to_ms = day(to, 2)?;
+    let rules = t.rules(location).await?;
+    let resources: Vec<Resource> = t
+        .resources(location, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+        .collect();
+    let services: HashMap<ServiceId, Service> = t
+        .services(location)
+        .await?
+        .into_iter()
+        .filter(|s| s.active)
+        .map(|s| (s.id, s))
+        .collect();
+    let mut staff: HashMap<ServiceId, Vec<ServiceStaff>> = HashMap::new();
+    for s in t.service_staff_at(location).await? {
+        staff.entry(s.service_id).or_default().push(s);
+    }
+    let mut reqs: HashMap<ServiceId, Vec<ServiceRequirement>> = HashMap::new();
+    for r in t.service_requirements_at(location).await? {
+        reqs.entry(r.service_id).or_default().push(r);
+    }
+    let hours = t.hours_for(location).await?;
+    let exceptions = t.exceptions_between(location, from_ms, to_ms).await?;
+    let busy = t.busy_between(location, from_ms, to_ms, now).await?;
+    let periods = t.periods(location).await?;
+    let combos = t.combos(location).await?;
+    let areas = t.areas(location).await?;
+    let seated = t.reservation_starts(location, from_ms, to_ms, now).await?;
+    Ok(LocationView {
+        location: loc,
+        tz,
+        rules: RulesView::from(&rules),
+        resources,
+        services,
+        staff,
+        reqs,
+        hours,
+        exceptions,
+        busy,
+        periods,
+        combos,
+        areas,
+        seated,
+    })
+}
+
+fn weekly(rows: &[&Hours]) -> Vec<engine::WeeklyHours> {
+    rows.iter()
+        .map(|h| engine::WeeklyHours {
+            weekday: h.weekday as u8,
+            start_min: h.start_min as u16,
+            end_min: h.end_min as u16,
+        })
+        .collect()
+}
+
+fn exception(e: &ScheduleException) -> engine::Exception {
+    engine::Exception {
+        kind: if e.kind == "open" {
+            engine::ExceptionKind::Open
+        } else {
+            engine::ExceptionKind::Closed
+        },
+        span: engine::Span {
+            start_ms: e.starts_at_ms,
+            end_ms: e.ends_at_ms,
+        },
+    }
+}
+
+/// Parses a service's segments (`[{"work":30},{"gap":20},{"work":15}]`).
+pub(crate) fn segments(s: &Service) -> Vec<engine::Segment> {
+    let parsed: Vec<HashMap<String, u32>> = serde_json::from_str(&s.segments).unwrap_or_default();
+    let mut out: Vec<engine::Segment> = parsed
+        .iter()
+        .filter_map(|m| {
+            if let Some(w) = m.get("work") {
+                Some(engine::Segment::Work(*w))
+            } else {
+                m.get("gap").map(|g| engine::Segment::Gap(*g))
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(engine::Segment::Work(s.duration_min.max(1) as u32));
+    }
+    out
+}
+
+impl LocationView {
+    /// The same snapshot without one booking's allocations (to move that booking).
+    pub fn without_booking(mut self, id: BookingId) -> Self {
+        self.busy.retain(|a| a.booking_id != id);
+        self.seated.retain(|s| s.0 != id);
+        self
+    }
+
+    /// Engine rules: customer-facing sources get the location's notice and window; staff may book
+    /// at short notice and up to a year ahead.
+    pub fn engine_rules(&self, customer_facing: bool) -> engine::Rules {
+        if customer_facing {
+            engine::Rules {
+                slot_step_min: self.rules.slot_step_min,
+                min_notice_min: self.rules.min_notice_min,
+                window_days: self.rules.window_days,
+            }
+        } else {
+            engine::Rules {
+                slot_step_min: self.rules.slot_step_min,
+                min_notice_min: 0,
+                window_days: 366,
+            }
+        }
+    }
+
+    fn location_calendar(&self) -> engine::Calendar {
+        let rows: Vec<&Hours> = self
+            .hours
+            .iter()
+            .filter(|h| h.resource_id.is_none())
+            .collect();
+        engine::Calendar {
+            weekly: weekly(&rows),
+            exceptions: self
+                .exceptions
+                .iter()
+                .filter(|e| e.resource_id.is_none())
+                .map(exception)
+                .collect(),
+        }
+    }
+
+    fn resource_calendar(&self, r: &Resource) -> Option<engine::Calendar> {
+        let excs: Vec<engine::Exception> = self
+            .exceptions
+            .iter()
+            .filter(|e| e.resource_id == Some(r.id))
+            .map(exception)
+            .collect();
+        if r.own_hours {
+            let rows: Vec<&Hours> = self
+                .hours
+                .iter()
+                .filter(|h| h.resource_id == Some(r.id))
+                .collect();
+            Some(engine::Calendar {
+                weekly: weekly(&rows),
+                exceptions: excs,
+            })
+        } else if excs.is_empty() {
+            None
+        } else {
+            // No weekly hours of its own: the engine follows the location's, plus these.
+            Some(engine::Calendar {
+                weekly: Vec::new(),
+                exceptions: excs,
+            })
+        }
+    }
+
+    fn busy_of(&self, r: ResourceId) -> Vec<engine::Busy> {
+        self.busy
+            .iter()
+            .filter(|a| a.resource_id == r)
+            .map(|a| engine::Busy {
+                span: engine::Span {
+                    start_ms: a.starts_at_ms,
+                    end_ms: a.ends_at_ms,
+                },
+                unit: a.unit.max(0) as u32,
+                session_key: Some(a.session_key.clone()),
+                seats: a.seats.max(1) as u32,
+            })
+            .collect()
+    }
+
+    fn service(&self, id: ServiceId, facing: bool) -> AppResult<&Service> {
+        let s = self.services.get(&id).ok_or_else(|| {
+            AppError::invalid("services", &format!("no service {id} at this location"))
+        })?;
+        if facing && !s.online_bookable {
+            return Err(AppError::invalid(
+                "services",
+                &format!("{} cannot be booked online", s.name),
+            ));
+        }
+        Ok(s)
+    }
+
+    fn spec(&self, s: &Service) -> engine::ServiceSpec {
+        let mut groups: Vec<(i64, Vec<String>)> = Vec::new();
+        for r in self.reqs.get(&s.id).map(Vec::as_slice).unwrap_or(&[]) {
+            match groups.iter_mut().find(|g| g.0 == r.group_no) {
+                Some(g) => g.1.push(r.resource_id.to_string()),
+                None => groups.push((r.group_no, vec![r.resource_id.to_string()])),
+            }
+        }
+        groups.sort_by_key(|g| g.0);
+        let active: std::collections::HashSet<ResourceId> =
+            self.resources.iter().map(|r| r.id).collect();
+        engine::ServiceSpec {
+            id: s.id.to_string(),
+            segments: segments(s),
+            buffer_before_min: s.buffer_before_min.max(0) as u32,
+            buffer_after_min: s.buffer_after_min.max(0) as u32,
+            staff: self
+                .staff
+                .get(&s.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|x| active.contains(&x.resource_id))
+                .map(|x| engine::StaffOption {
+                    resource_id: x.resource_id.to_string(),
+                    duration_override_min: x.duration_min.map(|d| d.max(1) as u32),
+                })
+                .collect(),
+            requirements: groups
+                .into_iter()
+                .map(|g| {
+                    g.1.into_iter()
+                        .filter(|id| active.iter().any(|a| a.to_string() == *id))
+                        .collect()
+                })
+                .collect(),
+            capacity: s.capacity.max(1) as u32,
+        }
+    }
+
+    /// The engine query for a visit.
+    #[allow(clippy::too_many_arguments)]
+    pub fn availability_query(
+        &self,
+        items: &[VisitItemIn],
+        same_staff: bool,
+        from: Date,
+        to: Date,
+        party_size: u32,
+        rules: engine::Rules,
+        now: i64,
+        facing: bool,
+    ) -> AppResult<engine::AvailabilityQuery> {
+        let mut visit = Vec::new();
+        for it in items {
+            let s = self.service(it.service_id, facing)?;
+            if let Some(st) = it.staff_id {
+                let ok = self
+                    .staff
+                    .get(&s.id)
+                    .is_some_and(|v| v.iter().any(|x| x.resource_id == st));
+                if !ok {
+                    return Err(AppError::invalid(
+                        "staff_id",
+                        &format!("this staff member does not perform {}", s.name),
+                    ));
+                }
+            }
+            visit.push(engine::VisitItem {
+                service: self.spec(s),
+                staff_pref: it.staff_id.map(|x| x.to_string()),
+            });
+        }
+        let resources = self
+            .resources
+            .iter()
+            .filter(|r| r.kind != "table")
+            .map(|r| engine::Resource {
+                id: r.id.to_string(),
+                kind: match r.kind.as_str() {
+                    "staff" => engine::ResourceKind::Staff,
+                    "room" => engine::ResourceKind::Room,
+                    _ => engine::ResourceKind::Equipment,
+                },
+                quantity: r.quantity.max(1) as u32,
+                hours: self.resource_calendar(r),
+                busy: self.busy_of(r.id),
+            })
+            .collect();
+        Ok(engine::AvailabilityQuery {
+            tz: self.tz.clone(),
+            location_hours: self.location_calendar(),
+            resources,
+            visit,
+            same_staff,
+            from,
+            to,
+            party_size,
+            rules,
+            now_ms: now,
+        })
+    }
+
+    /// The restaurant query for one local date.
+    #[allow(clippy::too_many_arguments)]
+    pub fn table_query(
+        &self,
+        date: Date,
+        party_size: u32,
+        requirements: &[String],
+        area: Option<AreaId>,
+        online_only: bool,
+        rules: engine::Rules,
+        now: i64,
+    ) -> AppResult<tables::TableQuery> {
+        let tables_ = self
+            .resources
+            .iter()
+            .filter(|r| r.kind == "table")
+            .filter(|r| r.inventory != "walk_in" || !online_only)
+            .map(|r| tables::Table {
+                id: r.id.to_string(),
+                area: r.area_id.map(|a| a.to_string()),
+                min_seats: r.min_seats.unwrap_or(1).max(1) as u32,
+                max_seats: r.max_seats.unwrap_or(1).max(1) as u32,
+                tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+                sort: r.sort_order as i32,
+                online: r.inventory == "online",
+                busy: self
+                    .busy
+                    .iter()
+                    .filter(|a| a.resource_id == r.id)
+                    .map(|a| engine::Span {
+                        start_ms: a.starts_at_ms,
+                        end_ms: a.ends_at_ms,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let combos = self
+            .combos
+            .iter()
+            .map(|c| tables::Combo {
+                id: c.id.to_string(),
+                tables: c.members.iter().map(|m| m.to_string()).collect(),
+                min_seats: c.min_seats.max(1) as u32,
+                max_seats: c.max_seats.max(1) as u32,
+            })
+            .collect();
+        let periods = self
+            .periods
+            .iter()
+            .map(|p| tables::Period {
+                name: p.name.clone(),
+                weekdays: p
+                    .weekdays
+                    .split(',')
+                    .filter_map(|d| d.trim().parse().ok())
+                    .collect(),
+                start_min: p.start_min as u16,
+                last_seating_min: p.last_seating_min as u16,
+                slot_step_min: p.slot_step_min.max(1) as u32,
+                turn_times: serde_json::from_str::<Vec<TurnTimeIn>>(&p.turn_times)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| tables::TurnTime {
+                        max_party: t.max_party,
+                        minutes: t.minutes,
+                    })
+                    .collect(),
+                max_covers_per_slot: p.max_covers_per_slot.map(|v| v.max(0) as u32),
+                pacing: match (p.pacing_interval_min, p.pacing_max_covers) {
+                    (Some(i), Some(m)) => Some((i.max(1) as u32, m.max(0) as u32)),
+                    _ => None,
+                },
+            })
+            .collect();
+        Ok(tables::TableQuery {
+            tz: self.tz.clone(),
+            periods,
+            tables: tables_,
+            combos,
+            seated: self
+                .seated
+                .iter()
+                .map(|s| tables::Seated {
+                    start_ms: s.1,
+                    covers: s.2.max(0) as u32,
+                })
+                .collect(),
+            closures: self
+                .exceptions
+                .iter()
+                .filter(|e| e.resource_id.is_none() && e.kind != "open")
+                .map(|e| engine::Span {
+                    start_ms: e.starts_at_ms,
+                    end_ms: e.ends_at_ms,
+                })
+                .collect(),
+            date,
+            party_size,
+            requirements: requirements.to_vec(),
+            area: area.map(|a| a.to_string()),
+            online_only,
+            rules,
+            now_ms: now,
+        })
+    }
+
+    fn name_of(&self, id: &str) -> Option<String> {
+        self.resources
+            .iter()
+            .find(|r| r.id.to_string() == id)
+            .map(|r| r.name.clone())
+    }
+
+    /// A slot as shown.
+    pub fn slot_out(&self, s: &engine::Slot) -> SlotOut {
+        SlotOut {
+            start: rfc3339(s.start_ms),
+            end: rfc3339(s.end_ms),
+            start_ms: s.start_ms,
+            local_time: s.local.strftime("%Y-%m-%dT%H:%M").to_string(),
+            utc_offset: offset_text(s.offset_seconds),
+            items: s
+                .items
+                .iter()
+                .filter_map(|i| Some((i, i.service_id.parse().ok()?)))
+                .map(|(i, service_id)| SlotItemOut {
+                    service_id,
+                    staff_id: i.staff.as_ref().and_then(|x| x.parse().ok()),
+                    staff_name: i.staff.as_ref().and_then(|x| self.name_of(x)),
+                    resources: i
+                        .resources
+                        .iter()
+                        .filter_map(|r| r.0.parse().ok())
+                        .collect(),
+                    start: rfc3339(i.start_ms),
+                    end: rfc3339(i.end_ms),
+                })
+                .collect(),
+            tables: None,
+            period: None,
+        }
+    }
+
+    /// A restaurant slot as shown.
+    pub fn table_slot_out(&self, s: &tables::TableSlot) -> SlotOut {
+        let off = jiff::Timestamp::from_millisecond(s.start_ms)
+            .map(|t| self.tz.to_offset(t).seconds())
+            .unwrap_or(0);
+        SlotOut {
+            start: rfc3339(s.start_ms),
+            end: rfc3339(s.end_ms),
+            start_ms: s.start_ms,
+            local_time: s.local.strftime("%Y-%m-%dT%H:%M").to_string(),
+            utc_offset: offset_text(off),
+            items: Vec::new(),
+            tables: Some(TablesOut {
+                table_ids: s
+                    .assignment
+                    .tables
+                    .iter()
+                    .filter_map(|t| t.parse().ok())
+                    .collect(),
+                names: s
+                    .assignment
+                    .tables
+                    .iter()
+                    .filter_map(|t| self.name_of(t))
+                    .collect(),
+                seats: s.assignment.seats,
+                explanation: self.explain(&s.assignment),
+            }),
+            period: Some(s.period.clone()),
+        }
+    }
+
+    /// The engine's explanation with table names instead of ids.
+    fn explain(&self, a: &tables::TableAssignment) -> String {
+        let mut text = a.explanation.clone();
+        for r in &self.resources {
+            let id = r.id.to_string();
+            if text.contains(&id) {
+                text = text.replace(&id, &r.name);
+            }
+        }
+        for c in &self.combos {
+            let id = c.id.to_string();
+            if text.contains(&id) {
+                text = text.replace(&id, &c.name);
+            }
+        }
+        text
+    }
+
+    fn price_of(&self, service: &Service, staff: Option<ResourceId>, at_ms: i64) -> i64 {
+        let promo = match (
+            service.promo_price_minor,
+            service.promo_starts_at_ms,
+            service.promo_ends_at_ms,
+        ) {
+            (Some(p), from, to)
+                if from.is_none_or(|f| f <= at_ms) && to.is_none_or(|t| at_ms < t) =>
+            {
+                Some(p)
+            }
+            _ => None,
+        };
+        let staff_price = staff.and_then(|st| {
+            self.staff
+                .get(&service.id)
+                .and_then(|v| v.iter().find(|x| x.resource_id == st))
+                .and_then(|x| x.price_minor)
+        });
+        promo.or(staff_price).unwrap_or(service.price_minor)
+    }
+
+    /// What to store for an engine plan.
+    pub(crate) fn plan_of(&self, slot: &engine::Slot) -> AppResult<crate::bookings::PlanRows> {
+        let placeholder = BookingId::new();
+        let mut items = Vec::new();
+        let mut allocations = Vec::new();
+        let mut sessions = Vec::new();
+        for (pos, it) in slot.items.iter().enumerate() {
+            let sid: ServiceId = it.service_id.parse().map_err(|_| unknown_id())?;
+            let staff: Option<ResourceId> = it.staff.as_ref().and_then(|x| x.parse().ok());
+            let svc = self.services.get(&sid);
+            items.push(BookingItem {
+                booking_id: placeholder,
+                position: pos as i64,
+                service_id: Some(sid),
+                staff_id: staff,
+                starts_at_ms: it.start_ms,
+                ends_at_ms: it.end_ms,
+                price_minor: svc.map(|s| self.price_of(s, staff, it.start_ms)),
+                currency: svc.map(|s| s.currency.clone()),
+            });
+            for b in &it.blocks {
+                let rid: ResourceId = b.resource_id.parse().map_err(|_| unknown_id())?;
+                if let (Some(key), Some(s)) = (&b.session_key, svc)
+                    && !sessions
+                        .iter()
+                        .any(|x: &(ResourceId, String, i64)| x.0 == rid && &x.1 == key)
+                {
+                    sessions.push((rid, key.clone(), s.capacity));
+                }
+                allocations.push(Allocation {
+                    booking_id: placeholder,
+                    resource_id: rid,
+                    unit: b.unit as i64,
+                    starts_at_ms: b.span.start_ms,
+                    ends_at_ms: b.span.end_ms,
+                    session_key: b.session_key.clone().unwrap_or_default(),
+                    seats: b.seats as i64,
+                });
+            }
+        }
+        Ok(crate::bookings::PlanRows {
+            start_ms: slot.start_ms,
+            end_ms: slot.end_ms,
+            items,
+            allocations,
+            sessions,
+            explanation: None,
+        })
+    }
+
+    /// What to store for a table assignment.
+    pub(crate) fn table_plan(&self, s: &tables::TableSlot) -> crate::bookings::PlanRows {
+        let placeholder = BookingId::new();
+        let allocations = s
+            .assignment
+            .tables
+            .iter()
+            .filter_map(|t| t.parse::<ResourceId>().ok())
+            .map(|rid| Allocation {
+                booking_id: placeholder,
+                resource_id: rid,
+                unit: 0,
+                starts_at_ms: s.start_ms,
+                ends_at_ms: s.end_ms,
+                session_key: String::new(),
+                seats: 1,
+            })
+            .collect();
+        crate::bookings::PlanRows {
+            start_ms: s.start_ms,
+            end_ms: s.end_ms,
+            items: vec![BookingItem {
+                booking_id: placeholder,
+                position: 0,
+                service_id: None,
+                staff_id: None,
+                starts_at_ms: s.start_ms,
+                ends_at_ms: s.end_ms,
+                price_minor: None,
+                currency: None,
+            }],
+            allocations,
+            sessions: Vec::new(),
+            explanation: Some(self.explain(&s.assignment)),
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TurnTimeIn {
+    max_party: u32,
+    minutes: u32,
+}
+
+fn offset_text(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+}
+
+fn unknown_id() -> AppError {
+    AppError::Internal(anyhow::anyhow!(
+        "the engine returned an id it was not given"
+    ))
+}
