@@ -568,6 +568,14 @@ fn queries_are_validated() {
     let mut q = base.clone();
     q.visit = vec![q.visit[0].clone(); 6];
     assert_eq!(availability(&q).unwrap_err(), EngineError::TooManyServices);
+    assert_eq!(
+        EngineError::TooManyServices.to_string(),
+        "a visit may hold at most 5 services"
+    );
+    assert_eq!(
+        EngineError::BadPartySize.to_string(),
+        "the party size must be between 1 and 50"
+    );
     let mut q = base.clone();
     q.party_size = 51;
     assert_eq!(availability(&q).unwrap_err(), EngineError::BadPartySize);

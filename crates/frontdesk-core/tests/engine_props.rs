@@ -62,6 +62,7 @@ fn arb_world() -> impl Strategy<Value = World> {
         "Europe/Berlin",
         "America/New_York",
         "Australia/Lord_Howe",
+        "America/Havana",
     ]);
     let from = prop::sample::select(vec![
         date(2026, 3, 29),
