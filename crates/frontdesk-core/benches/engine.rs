@@ -23,6 +23,19 @@ fn main() {
 
 const MIN: i64 = 60_000;
 
+/// The 95th percentile of 200 timed runs (divan reports fastest/slowest/median/mean only).
+fn p95(mut f: impl FnMut()) -> std::time::Duration {
+    let mut times: Vec<std::time::Duration> = (0..200)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[189]
+}
+
 /// A small deterministic generator (xorshift64).
 struct Rng(u64);
 
@@ -260,7 +273,10 @@ fn p1_salon_14_days(bencher: Bencher) {
     let (q, _, busy) = salon();
     let n = availability(&q).unwrap().len();
     assert!(n > 100, "only {n} slots");
-    eprintln!("p1: {busy} busy entries, {n} slots");
+    let p = p95(|| {
+        black_box(availability(black_box(&q)).unwrap());
+    });
+    eprintln!("p1: {busy} busy entries, {n} slots, p95 {p:?}");
     bencher.bench(|| availability(black_box(&q)).unwrap());
 }
 
@@ -279,7 +295,10 @@ fn p1_salon_14_days_two_services(bencher: Bencher) {
     ];
     let n = availability(&q).unwrap().len();
     assert!(n > 50, "only {n} slots");
-    eprintln!("p1 two services: {n} slots");
+    let p = p95(|| {
+        black_box(availability(black_box(&q)).unwrap());
+    });
+    eprintln!("p1 two services: {n} slots, p95 {p:?}");
     bencher.bench(|| availability(black_box(&q)).unwrap());
 }
 
@@ -422,8 +441,11 @@ fn restaurant(party: u32) -> TableQuery {
 fn p2_restaurant_evening(bencher: Bencher, party: u32) {
     let q = restaurant(party);
     let n = table_availability(&q).unwrap().len();
+    let p = p95(|| {
+        black_box(table_availability(black_box(&q)).unwrap());
+    });
     eprintln!(
-        "p2 party {party}: {} reservations seated, {n} slots",
+        "p2 party {party}: {} reservations seated, {n} slots, p95 {p:?}",
         q.seated.len()
     );
     bencher.bench(|| table_availability(black_box(&q)).unwrap());

@@ -590,7 +590,7 @@ impl<'q> Prepared<'q> {
         start: i64,
         fixed_staff: Option<usize>,
         placed: &mut Vec<Placed>,
-        dead: &mut HashSet<(usize, i64)>,
+        dead: &mut Vec<(usize, i64)>,
         fail: &mut Fail,
     ) -> bool {
         if k == self.items.len() {
@@ -640,7 +640,7 @@ impl<'q> Prepared<'q> {
             }
         }
         if k + 1 < self.items.len() {
-            dead.insert((k, start));
+            dead.push((k, start));
         }
         false
     }
@@ -649,7 +649,8 @@ impl<'q> Prepared<'q> {
     fn plan(&self, start: i64) -> Result<Vec<ItemPlan>, Fail> {
         let mut fail = Fail::Hours;
         let mut placed = Vec::with_capacity(self.items.len());
-        let mut dead = HashSet::new();
+        // (item, start) pairs known to fail; tiny, so a Vec beats hashing.
+        let mut dead = Vec::new();
         let ok = match &self.common_staff {
             Some(common) if self.items.iter().any(|i| i.needs_staff) => common.iter().any(|&r| {
                 dead.clear();
