@@ -861,7 +861,7 @@ fn first_minute(days: &Days, day: usize, start_ms: i64) -> u32 {
     let Ok(ts) = jiff::Timestamp::from_millisecond(start_ms) else {
         return 0;
     };
-    let dt = days.tz_offset_datetime(ts);
+    let dt = days.local_datetime(ts);
     let naive = calendar::naive_ms(dt) - days.naive0(day);
     let m = naive.div_euclid(MIN_MS) + i64::from(naive.rem_euclid(MIN_MS) != 0);
     m.clamp(0, 1440) as u32
