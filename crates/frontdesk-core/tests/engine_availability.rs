@@ -568,6 +568,14 @@ fn queries_are_validated() {
     let mut q = base.clone();
     q.visit = vec![q.visit[0].clone(); 6];
     assert_eq!(availability(&q).unwrap_err(), EngineError::TooManyServices);
+    assert_eq!(
+        EngineError::TooManyServices.to_string(),
+        "a visit may hold at most 5 services"
+    );
+    assert_eq!(
+        EngineError::BadPartySize.to_string(),
+        "the party size must be between 1 and 50"
+    );
     let mut q = base.clone();
     q.party_size = 51;
     assert_eq!(availability(&q).unwrap_err(), EngineError::BadPartySize);
@@ -601,4 +609,27 @@ fn service_without_staff_or_rooms_only_needs_the_location() {
     let d = date(2026, 6, 1);
     let q = query(&tz, d, vec![], vec![item(service("self-tan", 30, &[]))]);
     assert_eq!(availability(&q).unwrap().len(), 35);
+}
+
+#[test]
+fn later_item_can_change_the_staff_choice_of_an_earlier_one() {
+    let tz = utc();
+    let d = date(2026, 6, 1);
+    let start = at(&tz, d.at(10, 0, 0, 0));
+    let mut cut = service("cut", 30, &["ann", "bob"]);
+    cut.staff[0].duration_override_min = Some(45);
+    let finish = service("finish", 15, &["cat"]);
+    let mut cat = staff("cat");
+    cat.busy.push(busy(start + 45 * MIN, start + 50 * MIN));
+    let q = query(
+        &tz,
+        d,
+        vec![staff("ann"), staff("bob"), cat],
+        vec![item(cut), item(finish)],
+    );
+    // Ann is first, but her 45 minutes would push the finish into Cat's booking.
+    let plan = plan_at(&q, start).unwrap();
+    assert_eq!(plan.items[0].staff.as_deref(), Some("bob"));
+    assert_eq!(plan.items[1].start_ms, start + 30 * MIN);
+    assert_eq!(plan.end_ms, start + 45 * MIN);
 }

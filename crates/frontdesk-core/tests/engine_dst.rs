@@ -216,3 +216,40 @@ fn c3_staff_hours_starting_in_a_gap_start_when_the_gap_ends() {
     assert_eq!(local_times(&slots).last().unwrap(), "04:30");
     assert_eq!(slots.len(), 7);
 }
+
+#[test]
+fn c3_havana_gap_at_midnight() {
+    // Cuba springs forward at 00:00 (to 01:00): the day itself starts in the gap.
+    let d = date(2026, 3, 8);
+    let q = night_query("America/Havana", d);
+    let midnight = resolve_local(&q.tz, d.at(0, 0, 0, 0));
+    assert!(matches!(midnight, LocalTime::Gap { .. }), "{midnight:?}");
+    let slots = night_slots(&q);
+    assert_no_gap_slots(&q, &slots);
+    assert_eq!(slots.len() as i64, real_night_minutes(&q) / 30);
+    assert_eq!(local_times(&slots)[0], "01:00");
+}
+
+#[test]
+fn c3_open_spans_of_a_calendar() {
+    use frontdesk_core::engine::calendar::open_spans;
+    let tz = tz("Europe/Berlin");
+    let d = date(2026, 3, 29);
+    let cal = Calendar {
+        weekly: every_day(hours(1, 0), hours(4, 0)),
+        exceptions: vec![Exception {
+            kind: ExceptionKind::Closed,
+            span: Span::new(at(&tz, d.at(3, 0, 0, 0)), at(&tz, d.at(3, 30, 0, 0))),
+        }],
+    };
+    let spans = open_spans(&cal, &tz, d, d).unwrap();
+    // 01:00–02:00 CET then the gap, 03:00–03:30 closed, 03:30–04:00 CEST.
+    assert_eq!(
+        spans,
+        [
+            Span::new(at(&tz, d.at(1, 0, 0, 0)), at(&tz, d.at(3, 0, 0, 0))),
+            Span::new(at(&tz, d.at(3, 30, 0, 0)), at(&tz, d.at(4, 0, 0, 0))),
+        ]
+    );
+    assert_eq!(spans[0].len_ms(), 60 * MIN);
+}

@@ -62,6 +62,7 @@ fn arb_world() -> impl Strategy<Value = World> {
         "Europe/Berlin",
         "America/New_York",
         "Australia/Lord_Howe",
+        "America/Havana",
     ]);
     let from = prop::sample::select(vec![
         date(2026, 3, 29),
@@ -222,10 +223,10 @@ fn arb_world() -> impl Strategy<Value = World> {
             let mut visit = visit;
             if let Some(p) = pref {
                 let id = format!("S{p}");
-                if let Some(v) = visit.first_mut() {
-                    if v.service.staff.iter().any(|o| o.resource_id == id) {
-                        v.staff_pref = Some(id);
-                    }
+                if let Some(v) = visit.first_mut()
+                    && v.service.staff.iter().any(|o| o.resource_id == id)
+                {
+                    v.staff_pref = Some(id);
                 }
             }
             let q = AvailabilityQuery {

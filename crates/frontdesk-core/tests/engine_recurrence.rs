@@ -195,3 +195,63 @@ proptest! {
         prop_assert_eq!(RecurrenceRule::parse(&rule.to_string()).unwrap(), rule);
     }
 }
+
+/// Expand the same rule with the `rrule` crate (RFC 5545, chrono-based) as an oracle.
+fn rrule_oracle(rule: &RecurrenceRule, first: jiff::civil::DateTime, zone: &str) -> Vec<i64> {
+    let tz = tz(zone);
+    let mut text = rule.to_string();
+    if let Some(u) = rule.until {
+        // Our UNTIL is an inclusive local date; RFC 5545 wants a UTC instant with TZID.
+        let end = u
+            .at(23, 59, 59, 0)
+            .to_zoned(tz.clone())
+            .unwrap()
+            .timestamp();
+        let end = end.strftime("%Y%m%dT%H%M%SZ").to_string();
+        let ours = format!("UNTIL={:04}{:02}{:02}", u.year(), u.month(), u.day());
+        text = text.replace(&ours, &format!("UNTIL={end}"));
+    }
+    let src = format!(
+        "DTSTART;TZID={zone}:{}\nRRULE:{text}",
+        first.strftime("%Y%m%dT%H%M%S")
+    );
+    let set: rrule::RRuleSet = src.parse().unwrap();
+    set.all(100)
+        .dates
+        .into_iter()
+        .map(|d| d.timestamp_millis())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Daily, weekly and monthly rules with INTERVAL, BYDAY, COUNT and UNTIL expand to the
+    /// same instants as the `rrule` crate (times of day away from DST transitions).
+    #[test]
+    fn expand_matches_rrule_crate(
+        zone in prop::sample::select(vec!["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Ho_Chi_Minh"]),
+        day in 0i64..365,
+        quarter in 24i64..88,
+        freq in prop::sample::select(vec![Freq::Daily, Freq::Weekly, Freq::Monthly]),
+        interval in 1u32..=4,
+        days in proptest::collection::btree_set(1u8..=7, 0..4),
+        count in proptest::option::of(1u32..=30),
+        until_days in 0i64..366,
+    ) {
+        let first = date(2026, 1, 1).checked_add(jiff::Span::new().days(day)).unwrap()
+            .to_datetime(jiff::civil::Time::midnight())
+            .checked_add(jiff::Span::new().minutes(quarter * 15)).unwrap();
+        let by_day = if freq == Freq::Monthly { vec![] } else { days.into_iter().collect() };
+        let until = if count.is_none() {
+            Some(first.date().checked_add(jiff::Span::new().days(until_days)).unwrap())
+        } else {
+            None
+        };
+        let rule = RecurrenceRule { freq, interval, by_day, count, until };
+        let ours = expand(&rule, first, &tz(zone));
+        // Series longer than 52 are refused by design.
+        prop_assume!(ours.is_ok());
+        prop_assert_eq!(ours.unwrap(), rrule_oracle(&rule, first, zone), "{}", rule);
+    }
+}

@@ -402,13 +402,13 @@ fn oracle(
                 .iter()
                 .filter_map(|id| tables.iter().find(|t| &t.id == id))
                 .collect();
-            if members.len() != c.tables.len()
-                || !(c.min_seats <= party && party <= c.max_seats)
-                || !members.iter().all(|m| free(m) && area_ok(m))
-                || !reqs
+            let fits = members.len() == c.tables.len()
+                && (c.min_seats..=c.max_seats).contains(&party)
+                && members.iter().all(|m| free(m) && area_ok(m))
+                && reqs
                     .iter()
-                    .all(|r| members.iter().any(|m| m.tags.contains(r)))
-            {
+                    .all(|r| members.iter().any(|m| m.tags.contains(r)));
+            if !fits {
                 continue;
             }
             let mut order: Vec<(i32, String)> =

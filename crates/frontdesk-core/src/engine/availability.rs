@@ -94,16 +94,16 @@ impl Layout {
                 Segment::Gap(m) => (false, i64::from(m)),
             })
             .collect();
-        if let Some(total) = override_min {
-            if let Some(last) = mins.iter().rposition(|(w, _)| *w) {
-                let others: i64 = mins
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != last)
-                    .map(|(_, (_, m))| *m)
-                    .sum();
-                mins[last].1 = (i64::from(total) - others).max(1);
-            }
+        if let Some(total) = override_min
+            && let Some(last) = mins.iter().rposition(|(w, _)| *w)
+        {
+            let others: i64 = mins
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != last)
+                .map(|(_, (_, m))| *m)
+                .sum();
+            mins[last].1 = (i64::from(total) - others).max(1);
         }
         let mut staff: Vec<(i64, i64)> = Vec::new();
         let mut push = |a: i64, b: i64| {
@@ -152,6 +152,8 @@ struct Item<'q> {
     /// Layout without staff override (used when no staff is needed).
     base: Layout,
     reqs: Vec<Vec<usize>>,
+    /// No staff resource of this item is also a requirement.
+    rooms_independent: bool,
 }
 
 /// A query prepared once: open time per resource, sorted busy lists.
@@ -339,13 +341,13 @@ impl<'q> Prepared<'q> {
             let s = &item.service;
             let bb = i64::from(s.buffer_before_min) * MIN_MS;
             let ba = i64::from(s.buffer_after_min) * MIN_MS;
-            if let Some(p) = &item.staff_pref {
-                if !s.staff.iter().any(|o| &o.resource_id == p) {
-                    return Err(EngineError::StaffCannotPerform {
-                        staff: p.clone(),
-                        service: s.id.clone(),
-                    });
-                }
+            if let Some(p) = &item.staff_pref
+                && !s.staff.iter().any(|o| &o.resource_id == p)
+            {
+                return Err(EngineError::StaffCannotPerform {
+                    staff: p.clone(),
+                    service: s.id.clone(),
+                });
             }
             let mut staff = Vec::new();
             for o in &s.staff {
@@ -407,18 +409,22 @@ impl<'q> Prepared<'q> {
         // Map resource indices to prepared slots.
         let mut out_items = Vec::with_capacity(items.len());
         for (item, staff, reqs, base) in items {
-            let staff = staff
+            let staff: Vec<StaffChoice> = staff
                 .into_iter()
                 .map(|c| StaffChoice {
                     res: prepare(c.res),
                     layout: c.layout,
                 })
                 .collect();
-            let reqs = reqs
+            let reqs: Vec<Vec<usize>> = reqs
                 .into_iter()
                 .map(|g| g.into_iter().map(&mut prepare).collect())
                 .collect();
+            let rooms_independent = staff
+                .iter()
+                .all(|c| !reqs.iter().any(|g| g.contains(&c.res)));
             out_items.push(Item {
+                rooms_independent,
                 service_id: item.service.id.as_str(),
                 capacity: item.service.capacity,
                 needs_staff: !item.service.staff.is_empty(),
@@ -438,24 +444,31 @@ impl<'q> Prepared<'q> {
         })
     }
 
-    /// Check one unit for a set of absolute spans.
-    fn check_unit(
+    /// Whether resource `r` is open over every block (`start` + offsets).
+    fn res_open(&self, r: usize, start: i64, offsets: &[(i64, i64)]) -> bool {
+        let open = &self.res[r].open;
+        offsets
+            .iter()
+            .all(|(a, b)| covers(open, &Span::new(start + a, start + b)))
+    }
+
+    /// Whether one unit is free for every block (`start` + offsets): no overlapping busy
+    /// entry, except seats of the same group session while seats remain.
+    fn unit_free(
         &self,
         r: usize,
         unit: u32,
-        spans: &[Span],
+        start: i64,
+        offsets: &[(i64, i64)],
         session: Option<(&str, u32)>,
     ) -> Result<(), Fail> {
-        let res = &self.res[r];
-        if !spans.iter().all(|s| covers(&res.open, s)) {
-            return Err(Fail::Hours);
-        }
-        let ub = &res.units[unit as usize];
+        let ub = &self.res[r].units[unit as usize];
         let mut taken = 0u32;
-        for s in spans {
+        for (a, b) in offsets {
+            let s = Span::new(start + a, start + b);
             let mut seats = 0u32;
             let mut conflict = false;
-            ub.overlapping(s, |b| match (session, b.session_key.as_deref()) {
+            ub.overlapping(&s, |b| match (session, b.session_key.as_deref()) {
                 (Some((key, _)), Some(k)) if k == key => {
                     seats = seats.saturating_add(b.seats);
                     true
@@ -470,16 +483,49 @@ impl<'q> Prepared<'q> {
             }
             taken = taken.max(seats);
         }
-        if let Some((_, capacity)) = session {
-            if taken.saturating_add(self.q.party_size) > capacity {
-                return Err(Fail::Full);
-            }
+        if let Some((_, capacity)) = session
+            && taken.saturating_add(self.q.party_size) > capacity
+        {
+            return Err(Fail::Full);
         }
         Ok(())
     }
 
+    /// The first free unit of `r` (lowest first), skipping units for which `exclude` is true.
+    fn first_free_unit(
+        &self,
+        r: usize,
+        start: i64,
+        offsets: &[(i64, i64)],
+        session: Option<(&str, u32)>,
+        exclude: impl Fn(u32) -> bool,
+        fail: &mut Fail,
+    ) -> Option<u32> {
+        if !self.res_open(r, start, offsets) {
+            *fail = (*fail).max(Fail::Hours);
+            return None;
+        }
+        for unit in 0..self.res[r].units.len() as u32 {
+            if exclude(unit) {
+                continue;
+            }
+            match self.unit_free(r, unit, start, offsets, session) {
+                Ok(()) => return Some(unit),
+                Err(f) => *fail = (*fail).max(f),
+            }
+        }
+        None
+    }
+
     /// Place item `k` at `start`, with staff option `choice` (index into `items[k].staff`).
-    fn place_item(&self, k: usize, start: i64, choice: Option<usize>) -> Result<Placed, Fail> {
+    /// On failure, also says whether it was the rooms/equipment that failed (after the staff
+    /// member was found free).
+    fn place_item(
+        &self,
+        k: usize,
+        start: i64,
+        choice: Option<usize>,
+    ) -> Result<Placed, (Fail, bool)> {
         let item = &self.items[k];
         let layout = match choice {
             Some(c) => &item.staff[c].layout,
@@ -487,13 +533,13 @@ impl<'q> Prepared<'q> {
         };
         let whole = Span::new(start + layout.whole.0, start + layout.whole.1);
         if !covers(&self.loc_open, &whole) {
-            return Err(Fail::Hours);
+            return Err((Fail::Hours, false));
         }
         let key;
         let session = if item.capacity > 1 {
             key = format!("{}@{}", item.service_id, start);
             if self.q.party_size > item.capacity {
-                return Err(Fail::Full);
+                return Err((Fail::Full, false));
             }
             Some((key.as_str(), item.capacity))
         } else {
@@ -503,44 +549,23 @@ impl<'q> Prepared<'q> {
         let mut staff = None;
         if let Some(c) = choice {
             let r = item.staff[c].res;
-            let spans: Vec<Span> = layout
-                .staff
-                .iter()
-                .map(|(a, b)| Span::new(start + a, start + b))
-                .collect();
-            for unit in 0..self.res[r].units.len() as u32 {
-                match self.check_unit(r, unit, &spans, session) {
-                    Ok(()) => {
-                        staff = Some((r, unit));
-                        break;
-                    }
-                    Err(f) => fail = fail.max(f),
-                }
-            }
-            if staff.is_none() {
-                return Err(fail);
+            let unit = self.first_free_unit(r, start, &layout.staff, session, |_| false, &mut fail);
+            match unit {
+                Some(u) => staff = Some((r, u)),
+                None => return Err((fail, false)),
             }
         }
+        let whole_offsets = std::slice::from_ref(&layout.whole);
         let mut rooms: Vec<(usize, u32)> = Vec::with_capacity(item.reqs.len());
         for group in &item.reqs {
-            let mut found = None;
-            'group: for &r in group {
-                for unit in 0..self.res[r].units.len() as u32 {
-                    if staff == Some((r, unit)) || rooms.contains(&(r, unit)) {
-                        continue;
-                    }
-                    match self.check_unit(r, unit, std::slice::from_ref(&whole), session) {
-                        Ok(()) => {
-                            found = Some((r, unit));
-                            break 'group;
-                        }
-                        Err(f) => fail = fail.max(f),
-                    }
-                }
-            }
+            let found = group.iter().find_map(|&r| {
+                let used = |u: u32| staff == Some((r, u)) || rooms.contains(&(r, u));
+                self.first_free_unit(r, start, whole_offsets, session, used, &mut fail)
+                    .map(|u| (r, u))
+            });
             match found {
                 Some(f) => rooms.push(f),
-                None => return Err(fail),
+                None => return Err((fail, true)),
             }
         }
         Ok(Placed {
@@ -565,7 +590,7 @@ impl<'q> Prepared<'q> {
         start: i64,
         fixed_staff: Option<usize>,
         placed: &mut Vec<Placed>,
-        dead: &mut HashSet<(usize, i64)>,
+        dead: &mut Vec<(usize, i64)>,
         fail: &mut Fail,
     ) -> bool {
         if k == self.items.len() {
@@ -575,21 +600,28 @@ impl<'q> Prepared<'q> {
             return false;
         }
         let item = &self.items[k];
-        let choices: Vec<Option<usize>> = if !item.needs_staff {
-            vec![None]
+        let range = if !item.needs_staff {
+            0..1
         } else {
             match fixed_staff {
-                Some(r) => item
-                    .staff
-                    .iter()
-                    .position(|c| c.res == r)
-                    .map(Some)
-                    .into_iter()
-                    .collect(),
-                None => (0..item.staff.len()).map(Some).collect(),
+                Some(r) => match item.staff.iter().position(|c| c.res == r) {
+                    Some(p) => p..p + 1,
+                    None => 0..0,
+                },
+                None => 0..item.staff.len(),
             }
         };
-        for c in choices {
+        // Rooms do not depend on who performs the service (unless a staff resource is also a
+        // requirement), so a room failure repeats for every option with the same layout.
+        let mut rooms_failed: Option<(i64, i64)> = None;
+        for i in range {
+            let c = item.needs_staff.then_some(i);
+            if let (Some(whole), Some(ci)) = (rooms_failed, c)
+                && item.rooms_independent
+                && item.staff[ci].layout.whole == whole
+            {
+                continue;
+            }
             match self.place_item(k, start, c) {
                 Ok(p) => {
                     let end = start + self.layout(k, &p).total_ms;
@@ -599,11 +631,16 @@ impl<'q> Prepared<'q> {
                     }
                     placed.pop();
                 }
-                Err(f) => *fail = (*fail).max(f),
+                Err((f, rooms)) => {
+                    *fail = (*fail).max(f);
+                    if rooms {
+                        rooms_failed = c.map(|ci| item.staff[ci].layout.whole);
+                    }
+                }
             }
         }
         if k + 1 < self.items.len() {
-            dead.insert((k, start));
+            dead.push((k, start));
         }
         false
     }
@@ -612,7 +649,8 @@ impl<'q> Prepared<'q> {
     fn plan(&self, start: i64) -> Result<Vec<ItemPlan>, Fail> {
         let mut fail = Fail::Hours;
         let mut placed = Vec::with_capacity(self.items.len());
-        let mut dead = HashSet::new();
+        // (item, start) pairs known to fail; tiny, so a Vec beats hashing.
+        let mut dead = Vec::new();
         let ok = match &self.common_staff {
             Some(common) if self.items.iter().any(|i| i.needs_staff) => common.iter().any(|&r| {
                 dead.clear();
@@ -823,7 +861,7 @@ fn first_minute(days: &Days, day: usize, start_ms: i64) -> u32 {
     let Ok(ts) = jiff::Timestamp::from_millisecond(start_ms) else {
         return 0;
     };
-    let dt = days.tz_offset_datetime(ts);
+    let dt = days.local_datetime(ts);
     let naive = calendar::naive_ms(dt) - days.naive0(day);
     let m = naive.div_euclid(MIN_MS) + i64::from(naive.rem_euclid(MIN_MS) != 0);
     m.clamp(0, 1440) as u32

@@ -195,7 +195,7 @@ impl Days {
     }
 
     /// The local wall-clock time of an instant.
-    pub(crate) fn tz_offset_datetime(&self, ts: Timestamp) -> DateTime {
+    pub(crate) fn local_datetime(&self, ts: Timestamp) -> DateTime {
         self.tz.to_datetime(ts)
     }
 

@@ -128,10 +128,10 @@ impl RecurrenceRule {
         if !(1..=MAX_INTERVAL).contains(&self.interval) {
             return Err(bad(format!("INTERVAL must be 1..={MAX_INTERVAL}")));
         }
-        if let Some(c) = self.count {
-            if !(1..=MAX_OCCURRENCES).contains(&c) {
-                return Err(bad(format!("COUNT must be 1..={MAX_OCCURRENCES}")));
-            }
+        if let Some(c) = self.count
+            && !(1..=MAX_OCCURRENCES).contains(&c)
+        {
+            return Err(bad(format!("COUNT must be 1..={MAX_OCCURRENCES}")));
         }
         if self.count.is_none() && self.until.is_none() {
             return Err(bad("COUNT or UNTIL is required"));

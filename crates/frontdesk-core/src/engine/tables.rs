@@ -1,9 +1,10 @@
 //! Restaurant tables: assignment of a party to a table or a combination, and reservation times.
 //!
 //! Assignment rule (deterministic, independent of input order):
-//! 1. Single tables that are online-agnostic here (filter before calling), free over the span
-//!    (no busy span overlaps), seat the party (`min_seats <= party <= max_seats`), carry every
-//!    required tag and lie in the requested area.
+//! 1. Single tables that are free over the span (no busy span overlaps), seat the party
+//!    (`min_seats <= party <= max_seats`), carry every required tag and lie in the requested
+//!    area. `assign` does not look at `online`; [`table_availability`] removes offline tables
+//!    first when `online_only` is set, which also removes combinations that need them.
 //! 2. Only when no single table qualifies: combinations whose member tables all exist, are
 //!    distinct and free, that seat the party (`min_seats <= party <= max_seats` of the combo),
 //!    whose members all lie in the requested area, and where every required tag is carried by
