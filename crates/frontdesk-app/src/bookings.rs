@@ -517,7 +517,7 @@ impl App {
                     &q.requirements,
                     q.area_id,
                     customer_facing(source),
-                    rules.clone(),
+                    rules,
                     now,
                 )?;
                 for s in tables::table_availability(&tq).map_err(engine_err)? {
@@ -636,7 +636,7 @@ impl App {
         let mut plans = Vec::new();
         let mut conflicts = Vec::new();
         for &s in &starts {
-            match self.plan(&view, input, s, rules.clone(), now, facing) {
+            match self.plan(&view, input, s, rules, now, facing) {
                 Ok(p) => plans.push(p),
                 Err(AppError::Conflict(_, why)) => {
                     conflicts.push(format!("{}: {why}", local_of(s, &tz)))
