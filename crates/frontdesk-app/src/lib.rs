@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod auth;
 pub mod business;
+pub mod catalogue;
+pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod jobs;
