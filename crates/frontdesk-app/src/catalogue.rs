@@ -1345,7 +1345,7 @@ impl App {
         if sum != duration {
             v.0.push(Invalid::new(
                 "segments",
-                &format!("must add up to duration_min ({duration}), not {sum}"),
+                format!("must add up to duration_min ({duration}), not {sum}"),
             ));
             return None;
         }

@@ -931,3 +931,104 @@ impl FromStrOk for jiff::Timestamp {
         s.parse::<jiff::Timestamp>().unwrap().as_millisecond()
     }
 }
+
+#[tokio::test]
+async fn demo_businesses_come_with_a_catalogue() {
+    let app = TestApp::new().await;
+    let seeded = app.app.seed_demo().await.unwrap();
+    assert_eq!(seeded.len(), 3);
+    let mut seen = 0;
+    for d in &seeded {
+        let cookie = app
+            .login(&d.owner_email, frontdesk_app::demo::DEMO_PASSWORD)
+            .await;
+        let loc = app
+            .get("/api/v1/locations")
+            .cookie(&cookie)
+            .send()
+            .await
+            .json[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let get = |what: &str| {
+            let path = format!("/api/v1/locations/{loc}/{what}");
+            let cookie = cookie.clone();
+            let app = &app;
+            async move { app.get(&path).cookie(&cookie).send().await.json }
+        };
+        let hours = get("hours").await;
+        assert!(
+            !hours["intervals"].as_array().unwrap().is_empty(),
+            "{}",
+            d.name
+        );
+        match d.slug.as_str() {
+            "salon-lumiere" => {
+                let services = get("services").await;
+                let colour = services
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s["name"] == "Colour")
+                    .unwrap();
+                assert!(
+                    colour["segments"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|s| s.get("gap").is_some())
+                );
+                assert_eq!(
+                    get("resources?kind=staff").await.as_array().unwrap().len(),
+                    2
+                );
+                assert_eq!(
+                    get("resources?kind=room").await.as_array().unwrap().len(),
+                    2
+                );
+                seen += 1;
+            }
+            "clinica-serena" => {
+                let services = get("services").await;
+                let laser = services
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s["name"] == "Laser hair removal")
+                    .unwrap();
+                assert!(laser["prerequisite_service_id"].is_string());
+                assert_eq!(
+                    get("resources?kind=equipment")
+                        .await
+                        .as_array()
+                        .unwrap()
+                        .len(),
+                    1
+                );
+                seen += 1;
+            }
+            "bep-nha-ha-noi" => {
+                assert_eq!(get("areas").await.as_array().unwrap().len(), 2);
+                assert_eq!(
+                    get("resources?kind=table").await.as_array().unwrap().len(),
+                    12
+                );
+                assert_eq!(get("combos").await.as_array().unwrap().len(), 3);
+                assert_eq!(get("periods").await.as_array().unwrap().len(), 2);
+                seen += 1;
+            }
+            other => panic!("unexpected demo business {other}"),
+        }
+    }
+    assert_eq!(seen, 3);
+    // Seeding again changes nothing.
+    assert!(
+        app.app
+            .seed_demo()
+            .await
+            .unwrap()
+            .iter()
+            .all(|d| !d.created)
+    );
+}
