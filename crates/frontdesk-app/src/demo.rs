@@ -148,6 +148,7 @@ impl App {
             let token = inv.link.rsplit('/').next().unwrap_or_default().to_string();
             self.accept_invitation(&token, Some("Front Desk"), DEMO_PASSWORD, &client)
                 .await?;
+            self.seed_demo_catalogue(&ctx, s.slug, loc.id).await?;
             out.push(DemoBusiness {
                 name: s.name.into(),
                 slug: s.slug.into(),
@@ -156,5 +157,299 @@ impl App {
             });
         }
         Ok(out)
+    }
+}
+
+fn input<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("demo input matches its shape")
+}
+
+fn week(days: &[i64], spans: &[(i64, i64)]) -> crate::catalogue::WeeklyHoursIn {
+    let mut intervals = Vec::new();
+    for d in days {
+        for (s, e) in spans {
+            intervals.push(crate::catalogue::IntervalIn {
+                weekday: *d,
+                start_min: *s,
+                end_min: *e,
+            });
+        }
+    }
+    crate::catalogue::WeeklyHoursIn { intervals }
+}
+
+impl App {
+    /// The demo catalogue of one business (no bookings): staff with hours, rooms, services for
+    /// the salon and the clinic; areas, tables, combinations and service periods for the
+    /// restaurant.
+    async fn seed_demo_catalogue(
+        &self,
+        ctx: &crate::Ctx,
+        slug: &str,
+        loc: frontdesk_core::LocationId,
+    ) -> AppResult<()> {
+        use serde_json::json;
+        let owner = self
+            .store
+            .tenant(ctx.tenant)
+            .members()
+            .await?
+            .into_iter()
+            .find(|m| m.role == "owner")
+            .map(|m| m.user_id.to_string());
+        let res = |v: serde_json::Value| async move {
+            let i: crate::catalogue::ResourceIn = input(v);
+            self.create_resource(ctx, loc, &i).await
+        };
+        let svc = |v: serde_json::Value| async move {
+            let i: crate::catalogue::ServiceIn = input(v);
+            self.create_service(ctx, loc, &i).await
+        };
+        match slug {
+            "salon-lumiere" => {
+                self.replace_weekly_hours(ctx, loc, None, &week(&[2, 3, 4, 5, 6], &[(540, 1140)]))
+                    .await?;
+                let giulia = res(json!({"kind": "staff", "name": "Giulia", "user_id": owner,
+                    "description": "Owner and colour specialist", "colour": "#c2185b", "own_hours": true}))
+                .await?;
+                let marco = res(json!({"kind": "staff", "name": "Marco", "description": "Cuts and styling", "colour": "#1565c0", "own_hours": true}))
+                    .await?;
+                self.replace_weekly_hours(
+                    ctx,
+                    loc,
+                    Some(giulia.id),
+                    &week(&[2, 3, 4, 5], &[(540, 780), (840, 1140)]),
+                )
+                .await?;
+                self.replace_weekly_hours(
+                    ctx,
+                    loc,
+                    Some(marco.id),
+                    &week(&[3, 4, 5, 6], &[(600, 1140)]),
+                )
+                .await?;
+                let chair1 = res(json!({"kind": "room", "name": "Chair 1"})).await?;
+                let chair2 = res(json!({"kind": "room", "name": "Chair 2"})).await?;
+                let wash =
+                    res(json!({"kind": "equipment", "name": "Wash basin", "quantity": 2})).await?;
+                let cut = svc(json!({"name": "Cut & blow-dry", "category": "Hair", "duration_min": 45, "price_minor": 3500, "buffer_after_min": 5})).await?;
+                let colour = svc(json!({"name": "Colour", "category": "Colour", "duration_min": 95,
+                    "segments": [{"work": 30}, {"gap": 45}, {"work": 20}], "price_minor": 7500, "buffer_after_min": 10,
+                    "description": "Colour with a processing time: your stylist serves someone else meanwhile."})).await?;
+                let _ = svc(json!({"name": "Beard trim", "category": "Hair", "duration_min": 20, "price_minor": 1500})).await?;
+                let staff = |d: Option<i64>| crate::catalogue::ServiceStaffIn {
+                    staff: vec![
+                        crate::catalogue::StaffLinkIn {
+                            resource_id: giulia.id,
+                            duration_min: d,
+                            price_minor: None,
+                        },
+                        crate::catalogue::StaffLinkIn {
+                            resource_id: marco.id,
+                            duration_min: None,
+                            price_minor: None,
+                        },
+                    ],
+                };
+                self.set_service_staff(ctx, cut.id, &staff(None)).await?;
+                self.set_service_staff(ctx, colour.id, &staff(Some(90)))
+                    .await?;
+                let groups = crate::catalogue::RequirementsIn {
+                    groups: vec![vec![chair1.id, chair2.id], vec![wash.id]],
+                };
+                self.set_service_requirements(ctx, colour.id, &groups)
+                    .await?;
+            }
+            "clinica-serena" => {
+                self.replace_weekly_hours(ctx, loc, None, &week(&[1, 2, 3, 4, 5], &[(480, 1200)]))
+                    .await?;
+                let mut doctors = Vec::new();
+                for (name, days) in [
+                    ("Dr Claire Martin", [1, 2, 3]),
+                    ("Dr Hugo Bernard", [3, 4, 5]),
+                ] {
+                    let d = res(json!({"kind": "staff", "name": name, "own_hours": true})).await?;
+                    self.replace_weekly_hours(
+                        ctx,
+                        loc,
+                        Some(d.id),
+                        &week(&days, &[(540, 780), (840, 1080)]),
+                    )
+                    .await?;
+                    doctors.push(d);
+                }
+                let room1 = res(json!({"kind": "room", "name": "Treatment room 1"})).await?;
+                let room2 = res(json!({"kind": "room", "name": "Treatment room 2"})).await?;
+                let laser =
+                    res(json!({"kind": "equipment", "name": "Laser device", "quantity": 1}))
+                        .await?;
+                let consult = svc(json!({"name": "Consultation", "category": "Consultation", "duration_min": 30, "price_minor": 5000})).await?;
+                let laser_svc = svc(json!({"name": "Laser hair removal", "category": "Laser", "duration_min": 45, "price_minor": 12000,
+                    "buffer_after_min": 15, "prerequisite_service_id": consult.id})).await?;
+                let peel = svc(json!({"name": "Chemical peel", "category": "Skin", "duration_min": 40, "price_minor": 9000,
+                    "segments": [{"work": 15}, {"gap": 15}, {"work": 10}]})).await?;
+                let all = crate::catalogue::ServiceStaffIn {
+                    staff: doctors
+                        .iter()
+                        .map(|d| crate::catalogue::StaffLinkIn {
+                            resource_id: d.id,
+                            duration_min: None,
+                            price_minor: None,
+                        })
+                        .collect(),
+                };
+                for s in [&consult, &laser_svc, &peel] {
+                    self.set_service_staff(ctx, s.id, &all).await?;
+                }
+                self.set_service_requirements(
+                    ctx,
+                    laser_svc.id,
+                    &crate::catalogue::RequirementsIn {
+                        groups: vec![vec![room1.id, room2.id], vec![laser.id]],
+                    },
+                )
+                .await?;
+                self.set_service_requirements(
+                    ctx,
+                    peel.id,
+                    &crate::catalogue::RequirementsIn {
+                        groups: vec![vec![room1.id, room2.id]],
+                    },
+                )
+                .await?;
+            }
+            "bep-nha-ha-noi" => {
+                self.replace_weekly_hours(
+                    ctx,
+                    loc,
+                    None,
+                    &week(&[2, 3, 4, 5, 6, 7], &[(660, 870), (1050, 1380)]),
+                )
+                .await?;
+                let indoor = self
+                    .create_area(ctx, loc, &input(json!({"name": "Indoor", "sort_order": 1})))
+                    .await?;
+                let terrace = self
+                    .create_area(
+                        ctx,
+                        loc,
+                        &input(json!({"name": "Terrace", "sort_order": 2})),
+                    )
+                    .await?;
+                let mut tables = Vec::new();
+                let specs: [(
+                    &str,
+                    &frontdesk_core::AreaId,
+                    i64,
+                    i64,
+                    &str,
+                    serde_json::Value,
+                ); 12] = [
+                    ("T1", &(indoor.id), 1, 2, "square", json!(["window"])),
+                    ("T2", &(indoor.id), 1, 2, "square", json!(["window"])),
+                    (
+                        "T3",
+                        &(indoor.id),
+                        2,
+                        4,
+                        "rect",
+                        json!(["accessible", "high_chair"]),
+                    ),
+                    ("T4", &(indoor.id), 2, 4, "rect", json!(["accessible"])),
+                    (
+                        "T5",
+                        &(indoor.id),
+                        4,
+                        6,
+                        "round",
+                        json!(["high_chair", "stroller"]),
+                    ),
+                    ("T6", &(indoor.id), 2, 4, "booth", json!(["quiet"])),
+                    ("B1", &(indoor.id), 1, 1, "bar", json!([])),
+                    ("B2", &(indoor.id), 1, 1, "bar", json!([])),
+                    (
+                        "P1",
+                        &(terrace.id),
+                        2,
+                        4,
+                        "square",
+                        json!(["outdoor", "pets", "stroller"]),
+                    ),
+                    (
+                        "P2",
+                        &(terrace.id),
+                        2,
+                        4,
+                        "square",
+                        json!(["outdoor", "pets"]),
+                    ),
+                    (
+                        "P3",
+                        &(terrace.id),
+                        2,
+                        4,
+                        "square",
+                        json!(["outdoor", "pets"]),
+                    ),
+                    (
+                        "P4",
+                        &(terrace.id),
+                        4,
+                        8,
+                        "rect",
+                        json!(["outdoor", "accessible"]),
+                    ),
+                ];
+                for (i, (name, area, min, max, shape, tags)) in specs.iter().enumerate() {
+                    let inventory = if name.starts_with('B') {
+                        "walk_in"
+                    } else {
+                        "online"
+                    };
+                    let t = res(json!({"kind": "table", "name": name, "area_id": area, "min_seats": min, "max_seats": max,
+                        "shape": shape, "tags": tags, "inventory": inventory,
+                        "pos_x": 80 + (i as i64 % 6) * 150, "pos_y": if i < 8 { 200 + (i as i64 / 6) * 250 } else { 800 }}))
+                    .await?;
+                    tables.push(t.id);
+                }
+                for (name, members, min, max) in [
+                    ("T1+T2", vec![tables[0], tables[1]], 3, 4),
+                    ("T3+T4", vec![tables[2], tables[3]], 5, 8),
+                    ("P1+P2+P3", vec![tables[8], tables[9], tables[10]], 7, 12),
+                ] {
+                    self.create_combo(
+                        ctx,
+                        loc,
+                        &crate::catalogue::ComboIn {
+                            name: name.into(),
+                            min_seats: min,
+                            max_seats: max,
+                            table_ids: members,
+                        },
+                    )
+                    .await?;
+                }
+                let turns = json!([{"max_party": 2, "minutes": 75}, {"max_party": 4, "minutes": 105}, {"max_party": 50, "minutes": 135}]);
+                self.create_period(ctx, loc, &input(json!({"name": "Lunch", "weekdays": [2, 3, 4, 5, 6, 7], "start_min": 660,
+                    "last_seating_min": 810, "slot_step_min": 15, "turn_times": turns, "max_covers_per_slot": 16})))
+                .await?;
+                let turns = json!([{"max_party": 2, "minutes": 90}, {"max_party": 4, "minutes": 120}, {"max_party": 50, "minutes": 150}]);
+                self.create_period(ctx, loc, &input(json!({"name": "Dinner", "weekdays": [2, 3, 4, 5, 6, 7], "start_min": 1050,
+                    "last_seating_min": 1290, "slot_step_min": 15, "turn_times": turns, "max_covers_per_slot": 20,
+                    "pacing_interval_min": 30, "pacing_max_covers": 30, "online_share_pct": 80})))
+                .await?;
+                self.set_booking_rules(
+                    ctx,
+                    loc,
+                    &input(
+                        json!({"slot_step_min": 15, "min_notice_min": 30, "window_days": 30,
+                    "cancel_cutoff_min": 120, "edit_cutoff_min": 120}),
+                    ),
+                )
+                .await?;
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }

@@ -22,6 +22,10 @@ pub enum AppError {
     /// Input failed validation; nothing was changed.
     #[error("validation failed")]
     Invalid(Vec<Invalid>),
+    /// An id given in the body (the field named) is missing, belongs to another business, or
+    /// to another location; nothing was changed.
+    #[error("not found: {0}")]
+    MissingRef(&'static str),
     /// The change conflicts with existing data (code names what).
     #[error("conflict: {0}")]
     Conflict(&'static str, String),
@@ -61,6 +65,10 @@ impl From<StoreError> for AppError {
                     "email_taken" => "an account with this e-mail already exists".into(),
                     "slug_taken" => "this URL slug is taken".into(),
                     "name_taken" => "this name is taken".into(),
+                    "customer_exists" => {
+                        "a customer with this phone or e-mail already exists".into()
+                    }
+                    "in_use" => "this is still in use (for example by bookings)".into(),
                     _ => "this already exists".into(),
                 },
             ),

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod bookings;
 pub mod business;
 mod catalog_view;
+pub mod catalogue;
+pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod jobs;

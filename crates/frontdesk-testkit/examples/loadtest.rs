@@ -95,7 +95,15 @@ fn resource(t: TenantId, l: LocationId, kind: &str, name: &str, sort: i64) -> Re
     }
 }
 
-fn service(t: TenantId, l: LocationId, name: &str, segs: &str, dur: i64, before: i64, after: i64) -> Service {
+fn service(
+    t: TenantId,
+    l: LocationId,
+    name: &str,
+    segs: &str,
+    dur: i64,
+    before: i64,
+    after: i64,
+) -> Service {
     Service {
         tenant_id: t,
         id: ServiceId::new(),
@@ -134,12 +142,22 @@ fn link(s: ServiceId, r: ResourceId) -> ServiceStaff {
 
 /// A salon: `staff` stylists with their own hours (some with lunch breaks), `rooms` rooms, 2
 /// devices, 6 services. Returns the staff ids and the services.
-async fn seed_salon(s: &Served, staff_n: usize, rooms_n: usize, open: (i64, i64), varied: bool) -> (Vec<ResourceId>, Vec<ServiceId>) {
+async fn seed_salon(
+    s: &Served,
+    staff_n: usize,
+    rooms_n: usize,
+    open: (i64, i64),
+    varied: bool,
+) -> (Vec<ResourceId>, Vec<ServiceId>) {
     let (t, l) = (s.tenant, s.location);
     let mut tx = s.t.db.store.begin().await.unwrap();
     let mut w = tx.tenant(t);
     let rows: Vec<WeeklyHoursRow> = (1..=7)
-        .map(|d| WeeklyHoursRow { weekday: d, start_min: open.0, end_min: open.1 })
+        .map(|d| WeeklyHoursRow {
+            weekday: d,
+            start_min: open.0,
+            end_min: open.1,
+        })
         .collect();
     w.replace_hours(l, None, &rows).await.unwrap();
     let mut staff = Vec::new();
@@ -154,10 +172,22 @@ async fn seed_salon(s: &Served, staff_n: usize, rooms_n: usize, open: (i64, i64)
                     continue; // a day off
                 }
                 if i % 2 == 0 {
-                    rows.push(WeeklyHoursRow { weekday: d, start_min: open.0, end_min: 13 * 60 });
-                    rows.push(WeeklyHoursRow { weekday: d, start_min: 14 * 60, end_min: open.1 });
+                    rows.push(WeeklyHoursRow {
+                        weekday: d,
+                        start_min: open.0,
+                        end_min: 13 * 60,
+                    });
+                    rows.push(WeeklyHoursRow {
+                        weekday: d,
+                        start_min: 14 * 60,
+                        end_min: open.1,
+                    });
                 } else {
-                    rows.push(WeeklyHoursRow { weekday: d, start_min: open.0 + 60, end_min: open.1 });
+                    rows.push(WeeklyHoursRow {
+                        weekday: d,
+                        start_min: open.0 + 60,
+                        end_min: open.1,
+                    });
                 }
             }
             w.replace_hours(l, Some(r.id), &rows).await.unwrap();
@@ -175,7 +205,13 @@ async fn seed_salon(s: &Served, staff_n: usize, rooms_n: usize, open: (i64, i64)
     w.insert_resource(&device).await.unwrap();
     let specs = [
         ("Cut", r#"[{"work":45}]"#, 45, 0, 10),
-        ("Colour", r#"[{"work":30},{"gap":30},{"work":15}]"#, 75, 5, 10),
+        (
+            "Colour",
+            r#"[{"work":30},{"gap":30},{"work":15}]"#,
+            75,
+            5,
+            10,
+        ),
         ("Blow-dry", r#"[{"work":30}]"#, 30, 0, 5),
         ("Treatment", r#"[{"work":60}]"#, 60, 10, 10),
         ("Beard", r#"[{"work":20}]"#, 20, 0, 5),
@@ -195,9 +231,17 @@ async fn seed_salon(s: &Served, staff_n: usize, rooms_n: usize, open: (i64, i64)
         let reqs: Vec<ServiceRequirement> = match i {
             1 | 3 => rooms
                 .iter()
-                .map(|r| ServiceRequirement { service_id: svc.id, group_no: 0, resource_id: *r })
+                .map(|r| ServiceRequirement {
+                    service_id: svc.id,
+                    group_no: 0,
+                    resource_id: *r,
+                })
                 .collect(),
-            5 => vec![ServiceRequirement { service_id: svc.id, group_no: 0, resource_id: device.id }],
+            5 => vec![ServiceRequirement {
+                service_id: svc.id,
+                group_no: 0,
+                resource_id: device.id,
+            }],
             _ => Vec::new(),
         };
         if !reqs.is_empty() {
@@ -211,7 +255,9 @@ async fn seed_salon(s: &Served, staff_n: usize, rooms_n: usize, open: (i64, i64)
 
 fn day(offset: i64) -> String {
     let d: jiff::civil::Date = "2026-11-24".parse().unwrap();
-    d.checked_add(jiff::Span::new().days(offset)).unwrap().to_string()
+    d.checked_add(jiff::Span::new().days(offset))
+        .unwrap()
+        .to_string()
 }
 
 fn pct(sorted: &[Duration], p: f64) -> f64 {
@@ -236,7 +282,12 @@ async fn post(s: &Served, path: &str, body: &Value) -> (u16, Value) {
 }
 
 /// Fires `total` GETs from `concurrency` clients; returns sorted latencies and wall time.
-async fn load(s: &Arc<Served>, paths: Vec<String>, total: usize, concurrency: usize) -> (Vec<Duration>, Duration) {
+async fn load(
+    s: &Arc<Served>,
+    paths: Vec<String>,
+    total: usize,
+    concurrency: usize,
+) -> (Vec<Duration>, Duration) {
     let next = Arc::new(AtomicU64::new(0));
     let paths = Arc::new(paths);
     let started = Instant::now();
@@ -259,7 +310,12 @@ async fn load(s: &Arc<Served>, paths: Vec<String>, total: usize, concurrency: us
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status().as_u16(), 200, "{path}: {}", r.text().await.unwrap_or_default());
+                assert_eq!(
+                    r.status().as_u16(),
+                    200,
+                    "{path}: {}",
+                    r.text().await.unwrap_or_default()
+                );
                 let _ = r.bytes().await.unwrap();
                 lat.push(t.elapsed());
             }
@@ -308,7 +364,10 @@ async fn p1() {
             made += 1;
         }
     }
-    println!("P1 seed: {made} bookings in {:.1} s ({i} attempts)", started.elapsed().as_secs_f64());
+    println!(
+        "P1 seed: {made} bookings in {:.1} s ({i} attempts)",
+        started.elapsed().as_secs_f64()
+    );
     let mut paths = Vec::new();
     for (k, svc) in services.iter().enumerate() {
         paths.push(format!(
@@ -321,7 +380,11 @@ async fn p1() {
     let _ = load(&s, paths.clone(), 50, 2).await; // warm up
     for c in [1, 4, 8] {
         let (lat, wall) = load(&s, paths.clone(), 1_200, c).await;
-        report(&format!("P1 availability, 14 days, {c} concurrent"), &lat, wall);
+        report(
+            &format!("P1 availability, 14 days, {c} concurrent"),
+            &lat,
+            wall,
+        );
     }
 }
 
@@ -396,11 +459,20 @@ async fn p2() {
     }
     println!("P2 seed: {made} reservations on the evening of {}", day(0));
     let paths: Vec<String> = (2..=10)
-        .map(|p| format!("/api/v1/locations/{l}/availability?from={}&party_size={p}", day(0)))
+        .map(|p| {
+            format!(
+                "/api/v1/locations/{l}/availability?from={}&party_size={p}",
+                day(0)
+            )
+        })
         .collect();
     let _ = load(&s, paths.clone(), 30, 2).await;
     let (lat, wall) = load(&s, paths, 900, 4).await;
-    report("P2 restaurant evening, parties 2-10, 4 concurrent", &lat, wall);
+    report(
+        "P2 restaurant evening, parties 2-10, 4 concurrent",
+        &lat,
+        wall,
+    );
 }
 
 async fn p3_case(name: &str, staff_n: usize, days: i64, open: (i64, i64)) {

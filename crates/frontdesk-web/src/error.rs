@@ -72,6 +72,17 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound => ApiError::not_found(),
+            AppError::MissingRef(field) => {
+                let mut e = ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    format!(
+                        "`{field}` names nothing in this business and location; nothing was changed."
+                    ),
+                );
+                e.errors.push(Invalid::new(field, "not found"));
+                e
+            }
             AppError::Forbidden(code) => ApiError::new(
                 StatusCode::FORBIDDEN,
                 code,

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
-use crate::api::{access, auth, bookings, business, dto, ops, team};
+use crate::api::{access, auth, bookings, business, catalogue, dto, ops, team};
 
 /// The API document.
 #[derive(OpenApi)]
@@ -24,11 +24,18 @@ use crate::api::{access, auth, bookings, business, dto, ops, team};
         access::list_support_grants, access::grant_support, access::revoke_support,
         access::list_secrets, access::put_secret, access::delete_secret,
         ops::list_audit, ops::list_jobs, ops::retry_job, ops::list_outbox,
+        catalogue::list_resources, catalogue::create_resource, catalogue::get_resource, catalogue::update_resource, catalogue::delete_resource, catalogue::get_resource_hours, catalogue::put_resource_hours, catalogue::list_areas, catalogue::create_area, catalogue::get_area, catalogue::update_area, catalogue::delete_area, catalogue::list_combos, catalogue::create_combo, catalogue::get_combo, catalogue::update_combo, catalogue::delete_combo, catalogue::get_location_hours, catalogue::put_location_hours, catalogue::list_exceptions, catalogue::create_exception, catalogue::delete_exception, catalogue::list_services, catalogue::create_service, catalogue::get_service, catalogue::update_service, catalogue::delete_service, catalogue::put_service_staff, catalogue::put_service_requirements, catalogue::get_booking_rules, catalogue::put_booking_rules, catalogue::list_periods, catalogue::create_period, catalogue::get_period, catalogue::update_period, catalogue::delete_period, catalogue::list_customers, catalogue::create_customer, catalogue::get_customer, catalogue::update_customer,
     ),
     components(schemas(dto::BusinessOut, dto::LocationOut, dto::MemberOut, dto::InvitationOut, dto::ApiKeyOut, dto::StaffKeyOut,
-        dto::AuditOut, dto::SupportGrantOut, dto::JobOut, dto::SecretOut, dto::MailOut)),
+        dto::AuditOut, dto::SupportGrantOut, dto::JobOut, dto::SecretOut, dto::MailOut,
+        catalogue::ResourceOut, catalogue::AreaOut, catalogue::ComboOut, catalogue::WeeklyHoursOut, catalogue::IntervalOut,
+        catalogue::ExceptionOut, catalogue::ServiceOut, catalogue::ServiceStaffOut, catalogue::BookingRulesOut, catalogue::PeriodOut, catalogue::CustomerOut,
+        frontdesk_app::catalogue::ResourceIn, frontdesk_app::catalogue::AreaIn, frontdesk_app::catalogue::ComboIn, frontdesk_app::catalogue::WeeklyHoursIn,
+        frontdesk_app::catalogue::IntervalIn, frontdesk_app::catalogue::ExceptionIn, frontdesk_app::catalogue::ServiceIn, frontdesk_app::catalogue::Segment,
+        frontdesk_app::catalogue::ServiceStaffIn, frontdesk_app::catalogue::StaffLinkIn, frontdesk_app::catalogue::RequirementsIn,
+        frontdesk_app::catalogue::BookingRulesIn, frontdesk_app::catalogue::PeriodIn, frontdesk_app::catalogue::TurnTime, frontdesk_app::customers::CustomerIn)),
     modifiers(&Security),
-    tags((name = "auth"), (name = "me"), (name = "business"), (name = "team"), (name = "keys"), (name = "support"), (name = "secrets"), (name = "audit"), (name = "jobs"), (name = "outbox"))
+    tags((name = "auth"), (name = "me"), (name = "business"), (name = "team"), (name = "keys"), (name = "support"), (name = "secrets"), (name = "audit"), (name = "jobs"), (name = "outbox"), (name = "catalogue"), (name = "customers"))
 )]
 pub struct ApiDoc;
 

@@ -25,7 +25,74 @@ struct TenantA {
     salon: frontdesk_testkit::seed::Salon,
     booking: String,
     waitlist: String,
+    resource: String,
+    area: String,
+    combo: String,
+    exception: String,
+    service: String,
+    period: String,
+    customer: String,
     markers: Vec<String>,
+}
+
+/// A's catalogue: a stylist, two tables in an area, a combination, time off, a service, a
+/// service period and a customer.
+async fn seed_catalogue(app: &TestApp, owner: &Session, loc: &str) -> [String; 7] {
+    let post = |path: String, body: Value| {
+        let cookie = owner.cookie.clone();
+        async move {
+            let r = app.post(&path).cookie(&cookie).json(&body).send().await;
+            assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.text);
+            r.json["id"].as_str().unwrap().to_string()
+        }
+    };
+    let resource = post(
+        format!("/api/v1/locations/{loc}/resources"),
+        json!({"kind": "staff", "name": "Alpha Stylist"}),
+    )
+    .await;
+    let area = post(
+        format!("/api/v1/locations/{loc}/areas"),
+        json!({"name": "Alpha Terrace"}),
+    )
+    .await;
+    let t1 = post(
+        format!("/api/v1/locations/{loc}/resources"),
+        json!({"kind": "table", "name": "Alpha T1", "area_id": area, "min_seats": 1, "max_seats": 2}),
+    )
+    .await;
+    let t2 = post(
+        format!("/api/v1/locations/{loc}/resources"),
+        json!({"kind": "table", "name": "Alpha T2", "area_id": area, "min_seats": 1, "max_seats": 2}),
+    )
+    .await;
+    let combo = post(
+        format!("/api/v1/locations/{loc}/combos"),
+        json!({"name": "Alpha T1+T2", "min_seats": 3, "max_seats": 4, "table_ids": [t1, t2]}),
+    )
+    .await;
+    let exception = post(
+        format!("/api/v1/locations/{loc}/exceptions"),
+        json!({"resource_id": resource, "starts_at": "2030-01-01T09:00:00Z", "ends_at": "2030-01-02T09:00:00Z", "reason": "Alpha holiday"}),
+    )
+    .await;
+    let service = post(
+        format!("/api/v1/locations/{loc}/services"),
+        json!({"name": "Alpha Colour", "duration_min": 60, "price_minor": 5000}),
+    )
+    .await;
+    let period = post(
+        format!("/api/v1/locations/{loc}/periods"),
+        json!({"name": "Alpha Dinner", "weekdays": [1, 2], "start_min": 1080, "last_seating_min": 1260,
+               "turn_times": [{"max_party": 4, "minutes": 120}]}),
+    )
+    .await;
+    let customer = post(
+        "/api/v1/customers".into(),
+        json!({"name": "Alpha Customer", "phone": "+39 333 111 2222", "email": "guest@alpha.example"}),
+    )
+    .await;
+    [resource, area, combo, exception, service, period, customer]
 }
 
 async fn seed_a(app: &TestApp) -> TenantA {
@@ -94,7 +161,16 @@ async fn seed_a(app: &TestApp) -> TenantA {
     let jobs = app.get("/api/v1/jobs").cookie(&owner.cookie).send().await;
     app.drain_jobs().await;
     let mail = app.get("/api/v1/outbox").cookie(&owner.cookie).send().await;
+    let [resource, area, combo, exception, service, period, customer] =
+        seed_catalogue(app, &owner, &loc).await;
     let a = TenantA {
+        resource,
+        area,
+        combo,
+        exception,
+        service,
+        period,
+        customer,
         location: loc,
         member: member.user.to_string(),
         invitation: inv.json["id"].as_str().unwrap().into(),
@@ -127,6 +203,15 @@ async fn seed_a(app: &TestApp) -> TenantA {
         "+393477654321".into(),
         "alpha-booking-note".into(),
         "Alpha Waiter".into(),
+        "Alpha Stylist".into(),
+        "Alpha Terrace".into(),
+        "Alpha T1".into(),
+        "Alpha Colour".into(),
+        "Alpha Dinner".into(),
+        "Alpha Customer".into(),
+        "Alpha holiday".into(),
+        "+393331112222".into(),
+        "guest@alpha.example".into(),
     ];
     markers.extend([
         a.location.clone(),
@@ -139,6 +224,13 @@ async fn seed_a(app: &TestApp) -> TenantA {
         a.mail.clone(),
         a.booking.clone(),
         a.waitlist.clone(),
+        a.resource.clone(),
+        a.area.clone(),
+        a.combo.clone(),
+        a.exception.clone(),
+        a.service.clone(),
+        a.period.clone(),
+        a.customer.clone(),
     ]);
     TenantA { markers, ..a }
 }
@@ -177,6 +269,20 @@ fn fill(path: &str, a: &TenantA) -> Option<String> {
         &a.booking
     } else if path.contains("/waitlist/{id}") {
         &a.waitlist
+    } else if path.contains("/resources/{id}") {
+        &a.resource
+    } else if path.contains("/areas/{id}") {
+        &a.area
+    } else if path.contains("/combos/{id}") {
+        &a.combo
+    } else if path.contains("/exceptions/{id}") {
+        &a.exception
+    } else if path.contains("/services/{id}") {
+        &a.service
+    } else if path.contains("/periods/{id}") {
+        &a.period
+    } else if path.contains("/customers/{id}") {
+        &a.customer
     } else {
         return None;
     };
@@ -215,6 +321,34 @@ fn json_body(method: &Method, path: &str, a: &TenantA) -> Option<Value> {
             json!({"location_id": a.location, "service_id": a.salon.cut,
             "customer": {"name": "B", "email": "b@beta.example"}, "window_start": "2026-11-24T09:00", "window_end": "2026-11-24T18:00"})
         }
+        ("POST", "/api/v1/locations/{id}/resources") => json!({"kind": "room", "name": "B room"}),
+        ("PATCH", "/api/v1/resources/{id}") => json!({"name": "B renamed"}),
+        ("PUT", "/api/v1/resources/{id}/hours") | ("PUT", "/api/v1/locations/{id}/hours") => {
+            json!({"intervals": [{"weekday": 1, "start_min": 540, "end_min": 1020}]})
+        }
+        ("POST", "/api/v1/locations/{id}/areas") | ("PATCH", "/api/v1/areas/{id}") => {
+            json!({"name": "B area"})
+        }
+        ("POST", "/api/v1/locations/{id}/combos") => {
+            json!({"name": "B combo", "min_seats": 2, "max_seats": 4, "table_ids": []})
+        }
+        ("PATCH", "/api/v1/combos/{id}") => json!({"name": "B combo"}),
+        ("POST", "/api/v1/locations/{id}/exceptions") => {
+            json!({"starts_at": "2031-01-01T00:00:00Z", "ends_at": "2031-01-02T00:00:00Z"})
+        }
+        ("POST", "/api/v1/locations/{id}/services") => {
+            json!({"name": "B service", "duration_min": 30, "price_minor": 100})
+        }
+        ("PATCH", "/api/v1/services/{id}") => json!({"name": "B service"}),
+        ("PUT", "/api/v1/services/{id}/staff") => json!({"staff": []}),
+        ("PUT", "/api/v1/services/{id}/requirements") => json!({"groups": []}),
+        ("PUT", "/api/v1/locations/{id}/booking-rules") => json!({"slot_step_min": 30}),
+        ("POST", "/api/v1/locations/{id}/periods") => {
+            json!({"name": "B period", "weekdays": [1], "start_min": 600, "last_seating_min": 700, "turn_times": [{"max_party": 2, "minutes": 60}]})
+        }
+        ("PATCH", "/api/v1/periods/{id}") => json!({"name": "B period"}),
+        ("POST", "/api/v1/customers") => json!({"name": "B walk customer"}),
+        ("PATCH", "/api/v1/customers/{id}") => json!({"name": "B renamed"}),
         _ if method == Method::GET || method == Method::DELETE => return None,
         ("POST", p) if p.ends_with("/retry") => return None,
         _ => panic!("no body known for {method} {path}: teach the isolation walk about this route"),
