@@ -19,7 +19,7 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::catalog_view::{LocationView, load_view};
+use crate::catalog_view::{LocationView, cached_view, load_view};
 use crate::error::Validator;
 use crate::{App, AppError, AppResult, Ctx};
 
@@ -505,7 +505,7 @@ impl App {
             ));
         }
         let now = self.now_ms();
-        let view = load_view(self, ctx.tenant, q.location_id, from, to, now).await?;
+        let view = cached_view(self, ctx.tenant, q.location_id, from, to, now).await?;
         let rules = view.engine_rules(customer_facing(source));
         if q.services.is_empty() {
             let mut out = Vec::new();
@@ -787,6 +787,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         let mut out = self.booking_out(ctx, created[0]).await?;
         out.manage_token = first_token;
         out.series_bookings = created[1..].to_vec();
@@ -1035,6 +1036,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         self.booking_out(ctx, id).await
     }
 
@@ -1113,6 +1115,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         self.booking_out(ctx, id).await
     }
 
@@ -1258,6 +1261,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(e)
     }
 
@@ -1288,6 +1292,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 
@@ -1299,6 +1304,7 @@ impl App {
             let mut tx = self.store.begin().await?;
             n += tx.tenant(t).release_expired_holds(now).await?;
             tx.commit().await?;
+            self.views.invalidate(t);
         }
         Ok(n)
     }

@@ -3,6 +3,8 @@
 //! per staff member or day), then mapped to the engine's pure input types.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use frontdesk_core::engine::{self, tables};
 use frontdesk_core::*;
@@ -59,8 +61,71 @@ impl From<&BookingRules> for RulesView {
     }
 }
 
+/// Recent snapshots per (business, location, range), reused by availability reads for at most
+/// `AppConfig::availability_cache` and dropped when this process changes the business.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ViewCache {
+    inner: Arc<Mutex<HashMap<ViewKey, (Instant, Arc<LocationView>)>>>,
+}
+
+type ViewKey = (TenantId, LocationId, Date, Date);
+
+/// At most this many snapshots are kept.
+const VIEW_CACHE_ENTRIES: usize = 128;
+
+impl ViewCache {
+    fn get(&self, k: &ViewKey, ttl: Duration) -> Option<Arc<LocationView>> {
+        let map = self.inner.lock().ok()?;
+        map.get(k)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put(&self, k: ViewKey, v: Arc<LocationView>, ttl: Duration) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.retain(|_, (at, _)| at.elapsed() < ttl);
+            if map.len() >= VIEW_CACHE_ENTRIES
+                && let Some(oldest) = map.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| *k)
+            {
+                map.remove(&oldest);
+            }
+            map.insert(k, (Instant::now(), v));
+        }
+    }
+
+    /// Drops every snapshot of a business (after it changed).
+    pub(crate) fn invalidate(&self, tenant: TenantId) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.retain(|k, _| k.0 != tenant);
+        }
+    }
+}
+
+/// A snapshot for reads: reused for a short while (see [`ViewCache`]).
+pub(crate) async fn cached_view(
+    app: &App,
+    tenant: TenantId,
+    location: LocationId,
+    from: Date,
+    to: Date,
+    now: i64,
+) -> AppResult<Arc<LocationView>> {
+    let ttl = app.config.availability_cache;
+    let key = (tenant, location, from, to);
+    if !ttl.is_zero()
+        && let Some(v) = app.views.get(&key, ttl)
+    {
+        return Ok(v);
+    }
+    let v = Arc::new(load_view(app, tenant, location, from, to, now).await?);
+    if !ttl.is_zero() {
+        app.views.put(key, v.clone(), ttl);
+    }
+    Ok(v)
+}
+
 /// Loads a location's snapshot for the local dates `[from, to]` (with a day of margin each side
-/// for buffers and services crossing midnight).
+/// for buffers and services crossing midnight), fresh from the database.
 pub(crate) async fn load_view(
     app: &App,
     tenant: TenantId,

@@ -748,6 +748,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(r)
     }
 
@@ -783,6 +784,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(r)
     }
 
@@ -803,6 +805,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 
@@ -861,6 +864,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(a)
     }
 
@@ -887,6 +891,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(a)
     }
 
@@ -907,6 +912,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 
@@ -991,6 +997,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(c)
     }
 
@@ -1019,6 +1026,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(c)
     }
 
@@ -1039,6 +1047,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 
@@ -1143,6 +1152,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(out)
     }
 
@@ -1254,6 +1264,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(e)
     }
 
@@ -1284,6 +1295,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 
@@ -1490,6 +1502,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(s)
     }
 
@@ -1537,6 +1550,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(s)
     }
 
@@ -1557,6 +1571,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 
@@ -1628,6 +1643,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(self.store.tenant(ctx.tenant).service_staff(id).await?)
     }
 
@@ -1679,6 +1695,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(self
             .store
             .tenant(ctx.tenant)
@@ -1746,6 +1763,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(r)
     }
 
@@ -1899,6 +1917,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(p)
     }
 
@@ -1925,6 +1944,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(p)
     }
 
@@ -1945,6 +1965,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.views.invalidate(ctx.tenant);
         Ok(())
     }
 }

@@ -53,6 +53,11 @@ pub struct AppConfig {
     pub mail: mail::MailConfig,
     /// Longest support grant an owner can give.
     pub max_support_grant: Duration,
+    /// How long an availability snapshot of a location may be reused by reads (0 = never).
+    /// This process drops a business's snapshots as soon as it commits a booking or catalogue
+    /// change; other processes sharing the database see changes after at most this long. Writes
+    /// always read fresh data and the database refuses overlaps, so staleness never books twice.
+    pub availability_cache: Duration,
 }
 
 impl AppConfig {
@@ -71,6 +76,7 @@ impl AppConfig {
                 dir: dir.join("outbox"),
             },
             max_support_grant: Duration::from_secs(14 * 24 * 3600),
+            availability_cache: Duration::from_millis(1500),
         }
     }
 }
@@ -167,6 +173,7 @@ pub struct App {
     /// Wakes job workers after an enqueue.
     pub waker: Waker,
     mailer: mail::Mailer,
+    pub(crate) views: catalog_view::ViewCache,
 }
 
 impl std::fmt::Debug for App {
@@ -194,6 +201,7 @@ impl App {
             keyring: Arc::new(RwLock::new(keyring)),
             waker: Waker::default(),
             mailer,
+            views: catalog_view::ViewCache::default(),
         })
     }
 

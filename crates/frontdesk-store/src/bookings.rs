@@ -369,17 +369,12 @@ impl TenantRead<'_> {
         to_ms: i64,
         now: i64,
     ) -> StoreResult<Vec<Allocation>> {
-        let sql = format!(
-            "SELECT a.booking_id, a.resource_id, a.unit, a.starts_at_ms, a.ends_at_ms, a.session_key, a.seats
-             FROM allocations a JOIN bookings b ON b.tenant_id = a.tenant_id AND b.id = a.booking_id
-             WHERE a.tenant_id = $1 AND b.location_id = $2 AND a.starts_at_ms < $4 AND a.ends_at_ms > $3
-               AND {} AND (b.status <> 'held' OR b.hold_expires_at_ms > $5)
-             ORDER BY a.resource_id, a.starts_at_ms",
-            live_status_sql("b.")
-        );
-        on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
-            sql.clone()
-        ))
+        on_pool!(&self.store.db, |p| sqlx::query_as(
+            "SELECT booking_id, resource_id, unit, starts_at_ms, ends_at_ms, session_key, seats
+             FROM allocations
+             WHERE tenant_id = $1 AND location_id = $2 AND starts_at_ms < $4 AND ends_at_ms > $3
+               AND (hold_expires_at_ms IS NULL OR hold_expires_at_ms > $5)"
+        )
         .bind(self.tenant)
         .bind(location)
         .bind(from_ms)
@@ -598,7 +593,7 @@ impl TenantWrite<'_> {
             .map_err(map_booking_err)
             .map(|r| r.rows_affected()))?;
         self.insert_items(&nb.items).await?;
-        self.insert_allocations(&nb.allocations).await?;
+        self.insert_allocations(b, &nb.allocations).await?;
         self.insert_event(b.id, now, &nb.actor, None, &b.status, "created")
             .await?;
         Ok(())
@@ -666,7 +661,7 @@ impl TenantWrite<'_> {
         .map_err(map_err)
         .map(|r| r.rows_affected()))?;
         self.insert_items(&nb.items).await?;
-        self.insert_allocations(&nb.allocations).await?;
+        self.insert_allocations(b, &nb.allocations).await?;
         self.insert_event(b.id, now, &nb.actor, Some(&b.status), &b.status, note)
             .await?;
         Ok(true)
@@ -714,6 +709,19 @@ impl TenantWrite<'_> {
         .await
         .map_err(map_err)
         .map(|r| r.rows_affected()))?;
+        if cur == "held" && to != "held" {
+            on_tx!(self.tx, |c| {
+                sqlx::query(
+                "UPDATE allocations SET hold_expires_at_ms = NULL WHERE tenant_id = $1 AND booking_id = $2"
+            )
+            .bind(t)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map_err(map_booking_err)
+            .map(|r| r.rows_affected())
+            })?;
+        }
         if to == "cancelled" || to == "expired" {
             on_tx!(self.tx, |c| sqlx::query(
                 "DELETE FROM allocations WHERE tenant_id = $1 AND booking_id = $2"
@@ -905,22 +913,33 @@ impl TenantWrite<'_> {
         Ok(())
     }
 
-    async fn insert_allocations(&mut self, allocations: &[Allocation]) -> StoreResult<()> {
+    async fn insert_allocations(
+        &mut self,
+        b: &Booking,
+        allocations: &[Allocation],
+    ) -> StoreResult<()> {
         let t = self.tenant;
+        let hold = if b.status == "held" {
+            b.hold_expires_at_ms
+        } else {
+            None
+        };
         for a in allocations {
             on_tx!(self.tx, |c| {
                 sqlx::query(
-                "INSERT INTO allocations (tenant_id, booking_id, resource_id, unit, starts_at_ms, ends_at_ms, session_key, seats)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                "INSERT INTO allocations (tenant_id, booking_id, resource_id, location_id, unit, starts_at_ms, ends_at_ms, session_key, seats, hold_expires_at_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             )
             .bind(t)
             .bind(a.booking_id)
             .bind(a.resource_id)
+            .bind(b.location_id)
             .bind(a.unit)
             .bind(a.starts_at_ms)
             .bind(a.ends_at_ms)
             .bind(&a.session_key)
             .bind(a.seats)
+            .bind(hold)
             .execute(&mut *c)
             .await
             .map_err(map_booking_err)

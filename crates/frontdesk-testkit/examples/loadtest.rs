@@ -35,7 +35,14 @@ struct Served {
 }
 
 async fn serve() -> Served {
-    let t = TestApp::new().await;
+    serve_with(Duration::from_millis(1500)).await
+}
+
+async fn serve_with(cache: Duration) -> Served {
+    let t = TestApp::builder()
+        .config(move |c| c.availability_cache = cache)
+        .build()
+        .await;
     let owner = t.signup("Bench Salon", "owner@bench.example").await;
     let key = t.api_key(&owner, "admin").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -344,7 +351,18 @@ fn report(name: &str, lat: &[Duration], wall: Duration) {
 }
 
 async fn p1() {
-    let s = Arc::new(serve().await);
+    for cache in [Duration::ZERO, Duration::from_millis(1500)] {
+        p1_with(cache).await;
+    }
+}
+
+async fn p1_with(cache: Duration) {
+    let s = Arc::new(serve_with(cache).await);
+    let label = if cache.is_zero() {
+        "no snapshot cache"
+    } else {
+        "snapshot cache 1.5 s"
+    };
     let (staff, services) = seed_salon(&s, 20, 4, (9 * 60, 19 * 60), true).await;
     // ~1,500 bookings over 14 days, made through the API like any other.
     let mut made = 0;
@@ -389,7 +407,7 @@ async fn p1() {
 }
 
 async fn p2() {
-    let s = Arc::new(serve().await);
+    let s = Arc::new(serve_with(Duration::ZERO).await);
     let (t, l) = (s.tenant, s.location);
     let mut tx = s.t.db.store.begin().await.unwrap();
     let mut w = tx.tenant(t);

@@ -148,6 +148,11 @@ pub struct Common {
     /// Most password hashes computed at once (each takes 19 MiB).
     #[arg(long, env = "FRONTDESK_HASH_CONCURRENCY", default_value_t = 4)]
     pub hash_concurrency: usize,
+    /// Milliseconds an availability snapshot may be reused by reads (0 turns the cache off).
+    /// Several servers on one database see each other's bookings after at most this long;
+    /// bookings themselves always check fresh data.
+    #[arg(long, env = "FRONTDESK_AVAILABILITY_CACHE_MS", default_value_t = 1500)]
+    pub availability_cache_ms: u64,
     /// Send cookies without the Secure flag (only for plain HTTP on a non-localhost address).
     #[arg(long, env = "FRONTDESK_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
@@ -267,6 +272,9 @@ impl Common {
         if self.invitation_ttl_days == 0 || self.invitation_ttl_days > 60 {
             bail!("FRONTDESK_INVITATION_TTL_DAYS must be between 1 and 60");
         }
+        if self.availability_cache_ms > 60_000 {
+            bail!("FRONTDESK_AVAILABILITY_CACHE_MS must be at most 60000");
+        }
         if self.hash_concurrency == 0 || self.hash_concurrency > 64 {
             bail!("FRONTDESK_HASH_CONCURRENCY must be between 1 and 64");
         }
@@ -329,6 +337,7 @@ impl Common {
             keyring_file: self.master_key.is_none().then(|| self.keyring_path()),
             mail,
             max_support_grant: Duration::from_secs(14 * 86400),
+            availability_cache: Duration::from_millis(self.availability_cache_ms),
         };
         let mut trusted_origins = Vec::new();
         if self.base_url.is_some() {

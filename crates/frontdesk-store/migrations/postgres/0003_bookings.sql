@@ -72,11 +72,13 @@ CREATE TABLE allocations (
     tenant_id UUID NOT NULL,
     booking_id UUID NOT NULL,
     resource_id UUID NOT NULL,
+    location_id UUID NOT NULL,
     unit BIGINT NOT NULL,
     starts_at_ms BIGINT NOT NULL,
     ends_at_ms BIGINT NOT NULL,
     session_key TEXT NOT NULL,
     seats BIGINT NOT NULL,
+    hold_expires_at_ms BIGINT,
     PRIMARY KEY (tenant_id, booking_id, resource_id, unit, starts_at_ms),
     CHECK (ends_at_ms > starts_at_ms),
     FOREIGN KEY (tenant_id, booking_id) REFERENCES bookings (tenant_id, id) ON DELETE CASCADE,
@@ -91,6 +93,10 @@ CREATE TABLE allocations (
 );
 CREATE INDEX allocations_resource_time ON allocations (tenant_id, resource_id, starts_at_ms);
 CREATE INDEX allocations_session ON allocations (tenant_id, session_key);
+-- Availability reads one location's allocations for a date range from this table alone: an
+-- allocation exists only while its booking holds the resource (cancelling or expiring deletes it),
+-- and a hold's expiry is copied here.
+CREATE INDEX allocations_location_time ON allocations (tenant_id, location_id, starts_at_ms);
 
 CREATE TABLE booking_events (
     tenant_id UUID NOT NULL,

@@ -71,11 +71,13 @@ CREATE TABLE allocations (
     tenant_id BLOB NOT NULL,
     booking_id BLOB NOT NULL,
     resource_id BLOB NOT NULL,
+    location_id BLOB NOT NULL,
     unit INTEGER NOT NULL,
     starts_at_ms INTEGER NOT NULL,
     ends_at_ms INTEGER NOT NULL,
     session_key TEXT NOT NULL,
     seats INTEGER NOT NULL,
+    hold_expires_at_ms INTEGER,
     PRIMARY KEY (tenant_id, booking_id, resource_id, unit, starts_at_ms),
     CHECK (ends_at_ms > starts_at_ms),
     FOREIGN KEY (tenant_id, booking_id) REFERENCES bookings (tenant_id, id) ON DELETE CASCADE,
@@ -83,6 +85,10 @@ CREATE TABLE allocations (
 ) STRICT;
 CREATE INDEX allocations_resource_time ON allocations (tenant_id, resource_id, starts_at_ms);
 CREATE INDEX allocations_session ON allocations (tenant_id, session_key);
+-- Availability reads one location's allocations for a date range from this table alone: an
+-- allocation exists only while its booking holds the resource (cancelling or expiring deletes it),
+-- and a hold's expiry is copied here.
+CREATE INDEX allocations_location_time ON allocations (tenant_id, location_id, starts_at_ms);
 
 -- The database refuses an overlapping allocation itself (the store also checks first, for a clear
 -- error); with SQLite's single writer this check-and-insert cannot be raced.
