@@ -3,7 +3,7 @@
 //! book, move and change bookings with Post/Redirect/Get, and nothing uses inline styles.
 
 use axum::http::{StatusCode, header};
-use frontdesk_testkit::seed::{self, Salon};
+use frontdesk_testkit::seed::{self, Restaurant, Salon};
 use frontdesk_testkit::{Session, TestApp, TestResponse};
 use serde_json::{Value, json};
 
@@ -59,6 +59,14 @@ async fn salon_app() -> (TestApp, Session, Salon) {
     let l = location_of(&app, &o).await;
     let s = seed::salon(&app.db.store, o.tenant, l).await;
     (app, o, s)
+}
+
+async fn restaurant_app() -> (TestApp, Session, Restaurant) {
+    let app = TestApp::new().await;
+    let o = app.signup("Trattoria Due", "owner@due.example").await;
+    let l = location_of(&app, &o).await;
+    let r = seed::restaurant(&app.db.store, o.tenant, l).await;
+    (app, o, r)
 }
 
 async fn book(app: &TestApp, o: &Session, body: Value) -> Value {
@@ -373,4 +381,255 @@ async fn the_booking_page_changes_status_and_moves_the_booking() {
         .send()
         .await;
     assert_html(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn every_front_desk_page_renders_for_a_new_business() {
+    let app = TestApp::new().await;
+    let o = app.signup("Empty Spa", "owner@empty.example").await;
+    for (path, expected) in [
+        ("/app/calendar", "nothing to show"),
+        ("/app/calendar?view=week", "nothing to show"),
+        ("/app/bookings", "No bookings match"),
+        ("/app/bookings/new", "New booking"),
+        ("/app/floor", "no tables"),
+        ("/app/clients", "No clients yet"),
+        ("/app/waitlist", "Nobody is waiting"),
+    ] {
+        let r = page(&app, &o, path).await;
+        assert!(r.text.contains(expected), "{path}: {}", r.text);
+        for link in [
+            "/app/calendar",
+            "/app/bookings",
+            "/app/clients",
+            "/app/waitlist",
+        ] {
+            assert!(
+                r.text.contains(&format!("href=\"{link}\"")),
+                "{path} links {link}"
+            );
+        }
+    }
+    let r = page(&app, &o, "/app/business").await;
+    assert!(
+        r.text.contains("href=\"/app/calendar\">Calendar"),
+        "the nav on other pages too"
+    );
+}
+
+#[tokio::test]
+async fn the_floor_shows_who_holds_each_table() {
+    let (app, o, r) = restaurant_app().await;
+    let b = book(
+        &app,
+        &o,
+        json!({"location_id": r.location, "start": "2026-11-24T19:00", "party_size": 2,
+            "customer": {"name": "Lia Tavolo", "phone": "+39 333 000 1111"}}),
+    )
+    .await;
+    let id = b["id"].as_str().unwrap();
+    let (t1, t2) = (r.tables[0], r.tables[1]);
+    let card = |html: &str, t: frontdesk_core::ResourceId| {
+        between(html, &format!("id=\"t-{t}\""), "</li>").to_string()
+    };
+    let at7 = page(
+        &app,
+        &o,
+        &format!(
+            "/app/floor?location={}&date=2026-11-24&time=19:00",
+            r.location
+        ),
+    )
+    .await;
+    let c1 = card(&at7.text, t1);
+    assert!(
+        c1.contains("tstate tstate-reserved") && c1.contains("Lia Tavolo"),
+        "{c1}"
+    );
+    assert!(c1.contains(&format!("/app/bookings/{id}")));
+    assert!(card(&at7.text, t2).contains("tstate tstate-free"));
+    assert!(at7.text.contains("Indoor") && at7.text.contains("Terrace"));
+    assert!(at7.text.contains("Floor</a>") && at7.text.contains("aria-current=\"page\">Floor"));
+    // Before, T1 is free and shows what comes next.
+    let at6 = page(
+        &app,
+        &o,
+        &format!(
+            "/app/floor?location={}&date=2026-11-24&time=18:00",
+            r.location
+        ),
+    )
+    .await;
+    let c1 = card(&at6.text, t1);
+    assert!(
+        c1.contains("tstate tstate-free") && c1.contains("Next:"),
+        "{c1}"
+    );
+    assert!(c1.contains("19:00 Lia Tavolo (2)"), "{c1}");
+    // Walk-in forms only for today; the dinner period answers for the default time.
+    assert!(!c1.contains("/app/floor/walk-in"));
+    let dinner = page(
+        &app,
+        &o,
+        &format!("/app/floor?location={}&date=2026-11-24", r.location),
+    )
+    .await;
+    assert!(
+        dinner.text.contains("value=\"18:00\""),
+        "first seating by default"
+    );
+
+    // Once seated, it says so; the calendar by table shows the reservation on T1.
+    let res = app
+        .post(&format!("/app/bookings/{id}/check-in"))
+        .cookie(&o.cookie)
+        .form(&[])
+        .send()
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let at7 = page(
+        &app,
+        &o,
+        &format!(
+            "/app/floor?location={}&date=2026-11-24&time=19:30",
+            r.location
+        ),
+    )
+    .await;
+    assert!(card(&at7.text, t1).contains("tstate tstate-seated"));
+    let cal = page(
+        &app,
+        &o,
+        &format!("/app/calendar?location={}&date=2026-11-24", r.location),
+    )
+    .await;
+    let t1col = between(&cal.text, "<strong>T1</strong>", "<strong>T2</strong>");
+    // Dinner: rows from 18:00; 19:00 is row 5, 90 minutes span 6 rows.
+    assert!(
+        t1col.contains("cal-block bk-checked_in r-5 s-6"),
+        "{}",
+        cal.text
+    );
+
+    // With positions, the tables are drawn on the plan.
+    let mut tx = app.db.store.begin().await.unwrap();
+    let rows = app
+        .db
+        .store
+        .tenant(o.tenant)
+        .resources(r.location, Some("table"))
+        .await
+        .unwrap();
+    for (i, mut t) in rows.into_iter().enumerate() {
+        t.pos_x = Some(i as i64 * 200);
+        t.pos_y = Some(500);
+        t.shape = Some("round".into());
+        tx.tenant(o.tenant).update_resource(&t).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let plan = page(
+        &app,
+        &o,
+        &format!("/app/floor?location={}&date=2026-11-23", r.location),
+    )
+    .await;
+    assert!(
+        plan.text
+            .contains("floor-tile tstate-free fx-0 fy-9 shape-round"),
+        "{}",
+        plan.text
+    );
+    assert!(plan.text.contains("fx-13 fy-9"), "{}", plan.text);
+    // Today, free tables offer a walk-in; outside the dinner period it is refused with a message.
+    assert!(plan.text.contains("action=\"/app/floor/walk-in\""));
+    let loc = r.location.to_string();
+    let w = app
+        .post("/app/floor/walk-in")
+        .cookie(&o.cookie)
+        .form(&[("location", loc.as_str()), ("party", "2")])
+        .send()
+        .await;
+    assert_eq!(w.status, StatusCode::SEE_OTHER, "{}", w.text);
+    assert_eq!(location(&w), format!("/app/floor?location={loc}"));
+}
+
+#[tokio::test]
+async fn clients_and_the_waitlist() {
+    let (app, o, s) = salon_app().await;
+    let b = book(
+        &app,
+        &o,
+        json!({"location_id": s.location, "services": [{"service_id": s.cut}],
+            "start": "2026-11-24T10:00", "customer": {"name": "Carla Cliente", "phone": "+39 333 111 2222", "email": "carla@example.com"}}),
+    )
+    .await;
+    let cid = b["customer_id"].as_str().unwrap();
+    let list = page(&app, &o, "/app/clients").await;
+    assert!(
+        list.text
+            .contains(&format!("href=\"/app/clients/{cid}\">Carla Cliente"))
+    );
+    assert!(list.text.contains("+393331112222"));
+    assert!(
+        page(&app, &o, "/app/clients?q=carla")
+            .await
+            .text
+            .contains("Carla Cliente")
+    );
+    assert!(
+        !page(&app, &o, "/app/clients?q=nobody")
+            .await
+            .text
+            .contains("Carla Cliente")
+    );
+    let profile = page(&app, &o, &format!("/app/clients/{cid}")).await;
+    let upcoming = between(&profile.text, "<h2>Upcoming</h2>", "<h2>History</h2>");
+    assert!(upcoming.contains(b["id"].as_str().unwrap()) && upcoming.contains("Cut"));
+    assert!(
+        profile
+            .text
+            .contains(&format!("/app/bookings/new?customer_id={cid}"))
+    );
+    // The new-booking link names the client.
+    let form = page(&app, &o, &format!("/app/bookings/new?customer_id={cid}")).await;
+    assert!(form.text.contains("Client: <a href=\"/app/clients/"));
+
+    let w = app
+        .post("/api/v1/waitlist")
+        .cookie(&o.cookie)
+        .json(&json!({"location_id": s.location, "service_id": s.colour, "customer": {"name": "Walter Wait", "email": "walter@example.com"},
+            "window_start": "2026-11-24T09:00", "window_end": "2026-11-24T18:00"}))
+        .send()
+        .await;
+    assert_eq!(w.status, StatusCode::CREATED, "{}", w.text);
+    let wid = w.json["id"].as_str().unwrap();
+    let wl = page(&app, &o, "/app/waitlist").await;
+    assert!(wl.text.contains("Walter Wait") && wl.text.contains("Colour"));
+    assert!(
+        wl.text.contains("Tue 24 Nov 2026, 09:00–18:00"),
+        "{}",
+        wl.text
+    );
+    let r = app
+        .post(&format!("/app/waitlist/{wid}/remove"))
+        .cookie(&o.cookie)
+        .form(&[])
+        .send()
+        .await;
+    assert_eq!(location(&r), "/app/waitlist");
+    let wl = page(&app, &o, "/app/waitlist?status=cancelled").await;
+    assert!(wl.text.contains("Walter Wait") && !wl.text.contains("/remove\""));
+
+    // Another business finds none of these.
+    let other = app.signup("Other", "owner@other.example").await;
+    for path in [
+        format!("/app/clients/{cid}"),
+        format!("/app/bookings/{}", b["id"].as_str().unwrap()),
+        format!("/app/floor?location={}", s.location),
+        format!("/app/bookings/new?location={}", s.location),
+    ] {
+        let r = app.get(&path).cookie(&other.cookie).send().await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.text.contains("Carla"));
+    }
 }

@@ -24,6 +24,7 @@ struct TenantA {
     mail: String,
     salon: frontdesk_testkit::seed::Salon,
     booking: String,
+    customer: String,
     waitlist: String,
     markers: Vec<String>,
 }
@@ -106,6 +107,7 @@ async fn seed_a(app: &TestApp) -> TenantA {
         mail: mail.json[0]["id"].as_str().unwrap().into(),
         salon,
         booking: booking.json["id"].as_str().unwrap().into(),
+        customer: booking.json["customer_id"].as_str().unwrap().into(),
         waitlist: waitlist.json["id"].as_str().unwrap().into(),
         markers: Vec::new(),
         owner,
@@ -138,6 +140,7 @@ async fn seed_a(app: &TestApp) -> TenantA {
         a.job.clone(),
         a.mail.clone(),
         a.booking.clone(),
+        a.customer.clone(),
         a.waitlist.clone(),
     ]);
     TenantA { markers, ..a }
@@ -177,6 +180,8 @@ fn fill(path: &str, a: &TenantA) -> Option<String> {
         &a.booking
     } else if path.contains("/waitlist/{id}") {
         &a.waitlist
+    } else if path.contains("/clients/{id}") {
+        &a.customer
     } else {
         return None;
     };
@@ -259,6 +264,17 @@ fn form_body(path: &str, a: &TenantA) -> Vec<(&'static str, String)> {
             ("new_password", "another password 1".into()),
         ],
         "/app/account/business" => vec![("business_id", a.owner.tenant.to_string())],
+        "/app/bookings/new" => vec![
+            ("key", "walk-form".into()),
+            ("service1", a.salon.cut.to_string()),
+            ("start", "2026-11-24T16:00".into()),
+            ("name", "B Walker".into()),
+            ("phone", "+39 347 000 0000".into()),
+        ],
+        "/app/bookings/{id}/reschedule" => vec![("start", "2026-11-24T16:00".into())],
+        p if p.starts_with("/app/bookings/{id}/") => vec![("reason", "walk".into())],
+        // A's location: the lookup must refuse it before anything is seated.
+        "/app/floor/walk-in" => vec![("location", a.location.clone()), ("party", "2".into())],
         _ => vec![],
     }
 }

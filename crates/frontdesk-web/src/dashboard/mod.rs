@@ -20,7 +20,9 @@ pub mod auth;
 pub mod bookings;
 pub mod business;
 pub mod calendar;
+pub mod clients;
 pub mod desk;
+pub mod floor;
 pub mod ops;
 pub mod page;
 pub mod team;
@@ -106,6 +108,17 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
             "/app/bookings/{id}/reschedule",
             Staff,
             bookings::reschedule,
+        )
+        .add(M::GET, "/app/floor", Staff, floor::floor)
+        .add(M::POST, "/app/floor/walk-in", Staff, floor::walk_in)
+        .add(M::GET, "/app/clients", Staff, clients::clients)
+        .add(M::GET, "/app/clients/{id}", Staff, clients::client)
+        .add(M::GET, "/app/waitlist", Staff, clients::waitlist)
+        .add(
+            M::POST,
+            "/app/waitlist/{id}/remove",
+            Staff,
+            clients::remove_waitlist,
         )
         .add(M::GET, "/app/business", Staff, business::business)
         .add(M::POST, "/app/business", Owner, business::update_business)
