@@ -105,7 +105,7 @@ async fn the_calendar_shows_a_booking_in_its_column_and_row() {
     .await;
     // Rows start at 09:00 (opening), 15 minutes each: 10:00 is row 5, 45 minutes span 3 rows.
     let bea = between(&cal.text, "<strong>Bea</strong>", "</section>");
-    let block = format!("cal-block bk-confirmed r-5 s-3\" href=\"/app/bookings/{id}\"");
+    let block = format!("cal-block bk-confirmed lane-all r-5 s-3\" href=\"/app/bookings/{id}\"");
     assert!(bea.contains(&block), "{}", cal.text);
     assert!(bea.contains("Carla Calendar") && bea.contains("10:00–10:45"));
     let ana = between(&cal.text, "<strong>Ana</strong>", "<strong>Bea</strong>");
@@ -506,7 +506,7 @@ async fn the_floor_shows_who_holds_each_table() {
     let t1col = between(&cal.text, "<strong>T1</strong>", "<strong>T2</strong>");
     // Dinner: rows from 18:00; 19:00 is row 5, 90 minutes span 6 rows.
     assert!(
-        t1col.contains("cal-block bk-checked_in r-5 s-6"),
+        t1col.contains("cal-block bk-checked_in lane-all r-5 s-6"),
         "{}",
         cal.text
     );

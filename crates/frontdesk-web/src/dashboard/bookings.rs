@@ -639,6 +639,15 @@ pub async fn booking(
             ),
         })
         .collect();
+    // Who changed it: team members by name; customers, the system and API keys as they are.
+    let members: HashMap<String, String> = state
+        .app
+        .list_members(&ctx)
+        .await
+        .or_page(&layout)?
+        .into_iter()
+        .map(|m| (m.user_id.to_string(), m.name))
+        .collect();
     let history = out
         .history
         .iter()
@@ -654,7 +663,10 @@ pub async fn booking(
                 None => desk::status_label(&e.to_status),
             },
             note: e.note.clone(),
-            actor: e.actor.clone(),
+            actor: members
+                .get(&e.actor)
+                .cloned()
+                .unwrap_or_else(|| e.actor.clone()),
         })
         .collect();
     let status = b.status.as_str();

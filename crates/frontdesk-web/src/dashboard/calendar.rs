@@ -51,6 +51,8 @@ pub struct Block {
     what: String,
     status: String,
     status_label: String,
+    /// 0: the column's full width; else the lane (1…4) among blocks that overlap it.
+    lane: usize,
 }
 
 /// An empty 15-minute cell, linking to a new booking there.
@@ -64,6 +66,8 @@ pub struct Free {
 pub struct Column {
     title: String,
     sub: String,
+    /// Side-by-side lanes needed by overlapping blocks (1…4).
+    lanes: usize,
     blocks: Vec<Block>,
     free: Vec<Free>,
 }
@@ -273,9 +277,10 @@ pub async fn calendar(
                 what: e.what.clone(),
                 status: b.status.clone(),
                 status_label: desk::status_label(&b.status),
+                lane: 0,
             });
         }
-        blocks.sort_by_key(|b| b.row);
+        let lanes = assign_lanes(&mut blocks);
         let res_param = match kind.0 {
             "staff" => "staff",
             _ => "resource",
@@ -299,6 +304,7 @@ pub async fn calendar(
         Column {
             title: String::new(),
             sub: String::new(),
+            lanes,
             blocks,
             free,
         }
@@ -436,6 +442,44 @@ pub async fn calendar(
     })
 }
 
+/// Most lanes a column is split into; more overlapping blocks share the last one.
+const MAX_LANES: usize = 4;
+
+/// Sorts blocks by start and gives blocks that overlap others lanes side by side (a block that
+/// overlaps nothing keeps the full width); answers how many lanes the column needs.
+fn assign_lanes(blocks: &mut [Block]) -> usize {
+    blocks.sort_by_key(|b| (b.row, -b.span));
+    let mut most = 1;
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut end = blocks[i].row + blocks[i].span;
+        let mut j = i + 1;
+        while j < blocks.len() && blocks[j].row < end {
+            end = end.max(blocks[j].row + blocks[j].span);
+            j += 1;
+        }
+        if j - i > 1 {
+            let mut lane_ends: Vec<i64> = Vec::new();
+            for b in &mut blocks[i..j] {
+                let lane = match lane_ends.iter().position(|e| *e <= b.row) {
+                    Some(l) => {
+                        lane_ends[l] = b.row + b.span;
+                        l
+                    }
+                    None => {
+                        lane_ends.push(b.row + b.span);
+                        lane_ends.len() - 1
+                    }
+                };
+                b.lane = (lane + 1).min(MAX_LANES);
+            }
+            most = most.max(lane_ends.len().min(MAX_LANES));
+        }
+        i = j;
+    }
+    most
+}
+
 /// Earliest opening and latest closing (minutes) over the week: the location's hours, else its
 /// restaurant service periods (last seating plus the longest turn), else 09:00–18:00.
 async fn opening_span(
@@ -465,3 +509,33 @@ async fn opening_span(
 }
 
 has_layout!(CalendarPage);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(row: i64, span: i64) -> Block {
+        Block {
+            id: BookingId::new(),
+            row,
+            span,
+            time: String::new(),
+            customer: String::new(),
+            what: String::new(),
+            status: String::new(),
+            status_label: String::new(),
+            lane: 0,
+        }
+    }
+
+    #[test]
+    fn only_overlapping_blocks_share_the_width() {
+        // 11:00–12:15 with 11:30–11:50 inside it, and 14:00 alone.
+        let mut b = vec![block(21, 2), block(9, 5), block(11, 2)];
+        assert_eq!(assign_lanes(&mut b), 2);
+        let got: Vec<(i64, usize)> = b.iter().map(|b| (b.row, b.lane)).collect();
+        assert_eq!(got, [(9, 1), (11, 2), (21, 0)]);
+        let mut none: Vec<Block> = Vec::new();
+        assert_eq!(assign_lanes(&mut none), 1);
+    }
+}

@@ -261,13 +261,22 @@ pub async fn floor(
             qs(&[("location", &loc_s), ("date", &d.to_string())])
         )
     };
+    // Each service period links to its first seating.
     let period_opts = periods
         .iter()
         .map(|p| {
             (
-                p.id.to_string(),
                 format!(
-                    "{} ({}–{})",
+                    "/app/floor?{}",
+                    qs(&[
+                        ("location", &loc_s),
+                        ("date", &date.to_string()),
+                        ("period", &p.id.to_string()),
+                        ("time", &desk::hm_of_min(p.start_min)),
+                    ])
+                ),
+                format!(
+                    "{} {}–{}",
                     p.name,
                     desk::hm_of_min(p.start_min),
                     desk::hm_of_min(p.last_seating_min)
