@@ -409,6 +409,12 @@ async fn every_front_desk_page_renders_for_a_new_business() {
                 "{path} links {link}"
             );
         }
+        if path != "/app/floor" {
+            assert!(
+                !r.text.contains(">Floor</a>"),
+                "{path}: no tables, no Floor link"
+            );
+        }
     }
     let r = page(&app, &o, "/app/business").await;
     assert!(
@@ -450,6 +456,11 @@ async fn the_floor_shows_who_holds_each_table() {
     assert!(card(&at7.text, t2).contains("tstate tstate-free"));
     assert!(at7.text.contains("Indoor") && at7.text.contains("Terrace"));
     assert!(at7.text.contains("Floor</a>") && at7.text.contains("aria-current=\"page\">Floor"));
+    let clients = page(&app, &o, "/app/clients").await;
+    assert!(clients.text.contains(&format!(
+        "href=\"/app/floor?location={}\">Floor",
+        r.location
+    )));
     // Before, T1 is free and shows what comes next.
     let at6 = page(
         &app,

@@ -200,6 +200,22 @@ async fn new_booking_page(
     if form.key.is_empty() {
         form.key = new_key();
     }
+    // After switching location, choices of the previous one no longer apply.
+    for chosen in &mut form.services {
+        if chosen
+            .parse::<ServiceId>()
+            .is_ok_and(|id| !names.services.contains_key(&id))
+        {
+            chosen.clear();
+        }
+    }
+    if form
+        .staff
+        .parse::<ResourceId>()
+        .is_ok_and(|id| !names.resources.contains_key(&id))
+    {
+        form.staff.clear();
+    }
     let mut services: Vec<_> = names.services.values().filter(|s| s.active).collect();
     services.sort_by(|a, b| (a.sort_order, &a.name).cmp(&(b.sort_order, &b.name)));
     let service_selects = form
