@@ -644,3 +644,44 @@ async fn clients_and_the_waitlist() {
         assert!(!r.text.contains("Carla"));
     }
 }
+
+#[tokio::test]
+async fn a_receptionist_runs_the_desk() {
+    let (app, o, s) = salon_app().await;
+    let desk = app.add_member(&o, "desk@uno.example", "receptionist").await;
+    let b = book(
+        &app,
+        &o,
+        json!({"location_id": s.location, "services": [{"service_id": s.cut}],
+            "start": "2026-11-24T10:00", "customer": {"name": "Rita Reception", "phone": "+39 333 222 3333"}}),
+    )
+    .await;
+    let path = format!("/app/bookings/{}", b["id"].as_str().unwrap());
+    for p in [
+        "/app/calendar?date=2026-11-24",
+        "/app/bookings",
+        "/app/clients",
+        "/app/waitlist",
+    ] {
+        assert!(
+            page(&app, &desk, p).await.text.contains("receptionist"),
+            "{p}"
+        );
+    }
+    let r = app
+        .post(&format!("{path}/check-in"))
+        .cookie(&desk.cookie)
+        .form(&[])
+        .send()
+        .await;
+    assert_eq!(location(&r), path);
+    let p = page(&app, &desk, &path).await;
+    assert!(p.text.contains("status-checked_in"));
+    // The history names who did it, not their user id.
+    let history = between(&p.text, "<h2>History</h2>", "</section>");
+    assert!(
+        history.contains("checked in") && history.contains("by "),
+        "{history}"
+    );
+    assert!(!history.contains("usr_"), "{history}");
+}
