@@ -274,6 +274,19 @@ async fn the_new_booking_form_lists_free_times_and_books_once() {
         &found.text[found.text.find("Clients found").unwrap()..],
         "customer_id",
     );
+    // Two services in order: the booking form carries both, in their places.
+    let two = page(
+        &app,
+        &o,
+        &format!(
+            "/app/bookings/new?location={loc}&date=2026-11-24&service1={}&service2={cut}",
+            s.fringe
+        ),
+    )
+    .await;
+    let post_form = &two.text[two.text.find("method=\"post\"").unwrap()..];
+    assert_eq!(input_value(post_form, "service1"), s.fringe.to_string());
+    assert_eq!(input_value(post_form, "service2"), cut);
     let mut b = body("form-fourth", "", "2026-11-24T12:00");
     b.push(("customer_id".into(), cid.clone()));
     let r = post(b).await;
