@@ -31,6 +31,16 @@
       });
     });
 
+    // Filter selects that show a different page when changed: <select data-autosubmit>. The
+    // form's own button does the same without this script.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        if (select.form) {
+          select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+        }
+      });
+    });
+
     // A shown key or link is selected whole when focused, to copy it by hand.
     document.querySelectorAll("input[readonly]").forEach(function (input) {
       input.addEventListener("focus", function () { input.select(); });

@@ -24,6 +24,7 @@ struct TenantA {
     mail: String,
     salon: frontdesk_testkit::seed::Salon,
     booking: String,
+    booking_customer: String,
     waitlist: String,
     resource: String,
     area: String,
@@ -182,6 +183,7 @@ async fn seed_a(app: &TestApp) -> TenantA {
         mail: mail.json[0]["id"].as_str().unwrap().into(),
         salon,
         booking: booking.json["id"].as_str().unwrap().into(),
+        booking_customer: booking.json["customer_id"].as_str().unwrap().into(),
         waitlist: waitlist.json["id"].as_str().unwrap().into(),
         markers: Vec::new(),
         owner,
@@ -223,6 +225,7 @@ async fn seed_a(app: &TestApp) -> TenantA {
         a.job.clone(),
         a.mail.clone(),
         a.booking.clone(),
+        a.booking_customer.clone(),
         a.waitlist.clone(),
         a.resource.clone(),
         a.area.clone(),
@@ -281,7 +284,7 @@ fn fill(path: &str, a: &TenantA) -> Option<String> {
         &a.service
     } else if path.contains("/periods/{id}") {
         &a.period
-    } else if path.contains("/customers/{id}") {
+    } else if path.contains("/customers/{id}") || path.contains("/clients/{id}") {
         &a.customer
     } else {
         return None;
@@ -393,6 +396,17 @@ fn form_body(path: &str, a: &TenantA) -> Vec<(&'static str, String)> {
             ("new_password", "another password 1".into()),
         ],
         "/app/account/business" => vec![("business_id", a.owner.tenant.to_string())],
+        "/app/bookings/new" => vec![
+            ("key", "walk-form".into()),
+            ("service1", a.salon.cut.to_string()),
+            ("start", "2026-11-24T16:00".into()),
+            ("name", "B Walker".into()),
+            ("phone", "+39 347 000 0000".into()),
+        ],
+        "/app/bookings/{id}/reschedule" => vec![("start", "2026-11-24T16:00".into())],
+        p if p.starts_with("/app/bookings/{id}/") => vec![("reason", "walk".into())],
+        // A's location: the lookup must refuse it before anything is seated.
+        "/app/floor/walk-in" => vec![("location", a.location.clone()), ("party", "2".into())],
         _ => vec![],
     }
 }

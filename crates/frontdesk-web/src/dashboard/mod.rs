@@ -17,7 +17,12 @@ pub mod access;
 pub mod account;
 pub mod assets;
 pub mod auth;
+pub mod bookings;
 pub mod business;
+pub mod calendar;
+pub mod clients;
+pub mod desk;
+pub mod floor;
 pub mod ops;
 pub mod page;
 pub mod team;
@@ -58,6 +63,63 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
             auth::logout_everywhere,
         )
         .add(M::GET, "/app", Staff, business::overview)
+        .add(M::GET, "/app/calendar", Staff, calendar::calendar)
+        .add(M::GET, "/app/bookings", Staff, bookings::list)
+        .add(M::GET, "/app/bookings/new", Staff, bookings::new_booking)
+        .add(
+            M::POST,
+            "/app/bookings/new",
+            Staff,
+            bookings::create_booking,
+        )
+        .add(M::GET, "/app/bookings/{id}", Staff, bookings::booking)
+        .add(
+            M::POST,
+            "/app/bookings/{id}/confirm",
+            Staff,
+            bookings::confirm,
+        )
+        .add(
+            M::POST,
+            "/app/bookings/{id}/check-in",
+            Staff,
+            bookings::check_in,
+        )
+        .add(
+            M::POST,
+            "/app/bookings/{id}/complete",
+            Staff,
+            bookings::complete,
+        )
+        .add(
+            M::POST,
+            "/app/bookings/{id}/no-show",
+            Staff,
+            bookings::no_show,
+        )
+        .add(
+            M::POST,
+            "/app/bookings/{id}/cancel",
+            Staff,
+            bookings::cancel,
+        )
+        .add(
+            M::POST,
+            "/app/bookings/{id}/reschedule",
+            Staff,
+            bookings::reschedule,
+        )
+        .add(M::GET, "/app/floor", Staff, floor::floor)
+        .add(M::POST, "/app/floor/walk-in", Staff, floor::walk_in)
+        .add(M::GET, "/app/clients", Staff, clients::clients)
+        .add(M::GET, "/app/clients/{id}", Staff, clients::client)
+        .add(M::GET, "/app/waitlist", Staff, clients::waitlist)
+        .add(
+            M::POST,
+            "/app/waitlist/{id}/remove",
+            Staff,
+            clients::remove_waitlist,
+        )
         .add(M::GET, "/app/business", Staff, business::business)
         .add(M::POST, "/app/business", Owner, business::update_business)
         .add(M::GET, "/app/locations", Staff, business::locations)
