@@ -19,7 +19,7 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::catalog_view::{LocationView, cached_view, load_view};
+use crate::catalog_view::{LocationView, cached_view, catalogue, load_view};
 use crate::error::Validator;
 use crate::{App, AppError, AppResult, Ctx};
 
@@ -600,12 +600,8 @@ impl App {
             return self.replay(ctx, existing, &request_hash).await;
         }
         let now = self.now_ms();
-        let loc = self
-            .store
-            .tenant(ctx.tenant)
-            .location(input.location_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let cat = catalogue(self, ctx.tenant, input.location_id).await?;
+        let loc = &cat.location;
         let tz = TimeZone::get(&loc.time_zone)
             .map_err(|_| AppError::invalid("location_id", "the location's time zone is invalid"))?;
         let start_ms = parse_start("start", &input.start, &tz)?;
@@ -630,7 +626,16 @@ impl App {
         let last = *starts.iter().max().unwrap_or(&start_ms);
         let d0 = local_date(starts[0], &tz)?;
         let d1 = local_date(last, &tz)?;
-        let view = load_view(self, ctx.tenant, input.location_id, d0, d1, now).await?;
+        let view = load_view(
+            self,
+            ctx.tenant,
+            input.location_id,
+            d0,
+            d1,
+            now,
+            Some(&input.services),
+        )
+        .await?;
         let facing = customer_facing(&source);
         let rules = view.engine_rules(facing);
         let mut plans = Vec::new();
@@ -688,6 +693,7 @@ impl App {
         }
         let mut created = Vec::new();
         let mut first_token = None;
+        let mut first: Option<(NewBooking, BookingEvent)> = None;
         for (i, p) in plans.into_iter().enumerate() {
             let id = BookingId::new();
             let cred = Credential::generate(ctx.tenant.uuid(), id.uuid());
@@ -751,7 +757,11 @@ impl App {
                 actor: actor_label(ctx),
             };
             match tx.tenant(ctx.tenant).insert_booking(&nb, now).await {
-                Ok(()) => {}
+                Ok(ev) => {
+                    if i == 0 {
+                        first = Some((nb.clone(), ev));
+                    }
+                }
                 Err(frontdesk_store::StoreError::Conflict("idempotency_key")) => {
                     drop(tx);
                     let existing = self
@@ -788,7 +798,18 @@ impl App {
         .await?;
         tx.commit().await?;
         self.views.invalidate(ctx.tenant);
-        let mut out = self.booking_out(ctx, created[0]).await?;
+        // What was just written, without reading it back.
+        let (nb, ev) =
+            first.ok_or_else(|| AppError::Internal(anyhow::anyhow!("no booking written")))?;
+        let mut out = BookingOut {
+            booking: BookingView::of(&nb.booking),
+            items: nb.items,
+            allocations: nb.allocations,
+            history: vec![ev],
+            manage_token: None,
+            series_bookings: Vec::new(),
+            replayed: false,
+        };
         out.manage_token = first_token;
         out.series_bookings = created[1..].to_vec();
         Ok(out)
@@ -950,7 +971,7 @@ impl App {
             })
             .collect();
         let d = local_date(start_ms, &tz)?;
-        let view = load_view(self, ctx.tenant, b.location_id, d, d, now).await?;
+        let view = load_view(self, ctx.tenant, b.location_id, d, d, now, Some(&services)).await?;
         // The booking's own allocations must not block its move.
         let view = view.without_booking(id);
         let input = BookingIn {

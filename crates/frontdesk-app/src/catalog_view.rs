@@ -18,24 +18,33 @@ use jiff::tz::TimeZone;
 use crate::bookings::{SlotItemOut, SlotOut, TablesOut, VisitItemIn, rfc3339};
 use crate::{App, AppError, AppResult};
 
-/// Everything about one location the engine needs for a date range.
-#[derive(Debug, Clone)]
-pub(crate) struct LocationView {
+/// A location's catalogue: what changes only when someone edits it.
+#[derive(Debug)]
+pub(crate) struct Catalogue {
     #[allow(dead_code)]
     pub location: Location,
-    pub tz: TimeZone,
-    pub rules: RulesView,
+    tz: TimeZone,
+    rules: RulesView,
     resources: Vec<Resource>,
     services: HashMap<ServiceId, Service>,
     staff: HashMap<ServiceId, Vec<ServiceStaff>>,
     reqs: HashMap<ServiceId, Vec<ServiceRequirement>>,
     hours: Vec<Hours>,
-    exceptions: Vec<ScheduleException>,
-    busy: Vec<Allocation>,
     periods: Vec<ServicePeriod>,
     combos: Vec<TableCombo>,
     #[allow(dead_code)]
     areas: Vec<Area>,
+}
+
+/// Everything about one location the engine needs for a date range: the catalogue plus the
+/// exceptions, allocations and seated reservations of the range.
+#[derive(Debug, Clone)]
+pub(crate) struct LocationView {
+    cat: Arc<Catalogue>,
+    pub tz: TimeZone,
+    pub rules: RulesView,
+    exceptions: Vec<ScheduleException>,
+    busy: Vec<Allocation>,
     seated: Vec<(BookingId, i64, i64)>,
 }
 
@@ -65,8 +74,11 @@ impl From<&BookingRules> for RulesView {
 /// `AppConfig::availability_cache` and dropped when this process changes the business.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ViewCache {
-    inner: Arc<Mutex<HashMap<ViewKey, (Instant, Arc<LocationView>)>>>,
+    inner: Arc<Mutex<HashMap<ViewKey, Entry>>>,
+    catalogues: Arc<Mutex<HashMap<(TenantId, LocationId), (Instant, Arc<Catalogue>)>>>,
 }
+
+type Entry = (Instant, Arc<LocationView>);
 
 type ViewKey = (TenantId, LocationId, Date, Date);
 
@@ -98,6 +110,26 @@ impl ViewCache {
         if let Ok(mut map) = self.inner.lock() {
             map.retain(|k, _| k.0 != tenant);
         }
+        if let Ok(mut map) = self.catalogues.lock() {
+            map.retain(|k, _| k.0 != tenant);
+        }
+    }
+
+    fn catalogue(&self, k: (TenantId, LocationId), ttl: Duration) -> Option<Arc<Catalogue>> {
+        let map = self.catalogues.lock().ok()?;
+        map.get(&k)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put_catalogue(&self, k: (TenantId, LocationId), v: Arc<Catalogue>, ttl: Duration) {
+        if let Ok(mut map) = self.catalogues.lock() {
+            map.retain(|_, (at, _)| at.elapsed() < ttl);
+            if map.len() >= VIEW_CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(k, (Instant::now(), v));
+        }
     }
 }
 
@@ -117,38 +149,31 @@ pub(crate) async fn cached_view(
     {
         return Ok(v);
     }
-    let v = Arc::new(load_view(app, tenant, location, from, to, now).await?);
+    let v = Arc::new(load_view(app, tenant, location, from, to, now, None).await?);
     if !ttl.is_zero() {
         app.views.put(key, v.clone(), ttl);
     }
     Ok(v)
 }
 
-/// Loads a location's snapshot for the local dates `[from, to]` (with a day of margin each side
-/// for buffers and services crossing midnight), fresh from the database.
-pub(crate) async fn load_view(
+/// A location's catalogue, reused for at most `AppConfig::availability_cache` and dropped as soon
+/// as this process changes the business. (Bookings re-read allocations fresh every time; the
+/// catalogue changes rarely and a stale one can at worst offer a time the database then refuses.)
+pub(crate) async fn catalogue(
     app: &App,
     tenant: TenantId,
     location: LocationId,
-    from: Date,
-    to: Date,
-    now: i64,
-) -> AppResult<LocationView> {
+) -> AppResult<Arc<Catalogue>> {
+    let ttl = app.config.availability_cache;
+    if !ttl.is_zero()
+        && let Some(c) = app.views.catalogue((tenant, location), ttl)
+    {
+        return Ok(c);
+    }
     let t = app.store.tenant(tenant);
     let loc = t.location(location).await?.ok_or(AppError::NotFound)?;
     let tz = TimeZone::get(&loc.time_zone)
         .map_err(|_| AppError::invalid("location_id", "the location's time zone is invalid"))?;
-    let day = |d: Date, shift: i64| -> AppResult<i64> {
-        let d = d
-            .checked_add(jiff::Span::new().days(shift))
-            .map_err(|_| AppError::invalid("from", "date out of range"))?;
-        Ok(d.to_zoned(tz.clone())
-            .map_err(|_| AppError::invalid("from", "date out of range"))?
-            .timestamp()
-            .as_millisecond())
-    };
-    let from_ms = day(from, -1)?;
-    let to_ms = day(to, 2)?;
     let rules = t.rules(location).await?;
     let resources: Vec<Resource> = t
         .resources(location, None)
@@ -172,13 +197,17 @@ pub(crate) async fn load_view(
         reqs.entry(r.service_id).or_default().push(r);
     }
     let hours = t.hours_for(location).await?;
-    let exceptions = t.exceptions_between(location, from_ms, to_ms).await?;
-    let busy = t.busy_between(location, from_ms, to_ms, now).await?;
-    let periods = t.periods(location).await?;
-    let combos = t.combos(location).await?;
-    let areas = t.areas(location).await?;
-    let seated = t.reservation_starts(location, from_ms, to_ms, now).await?;
-    Ok(LocationView {
+    let has_tables = resources.iter().any(|r| r.kind == "table");
+    let (periods, combos, areas) = if has_tables {
+        (
+            t.periods(location).await?,
+            t.combos(location).await?,
+            t.areas(location).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let c = Arc::new(Catalogue {
         location: loc,
         tz,
         rules: RulesView::from(&rules),
@@ -187,11 +216,83 @@ pub(crate) async fn load_view(
         staff,
         reqs,
         hours,
-        exceptions,
-        busy,
         periods,
         combos,
         areas,
+    });
+    if !ttl.is_zero() {
+        app.views.put_catalogue((tenant, location), c.clone(), ttl);
+    }
+    Ok(c)
+}
+
+/// Loads a location's snapshot for the local dates `[from, to]` (with a day of margin each side
+/// for buffers and services crossing midnight): the catalogue, and fresh from the database the
+/// exceptions, allocations and seated reservations of the range. With a `focus` (the services of
+/// a booking), only the allocations of the staff, rooms and equipment it could use are read.
+pub(crate) async fn load_view(
+    app: &App,
+    tenant: TenantId,
+    location: LocationId,
+    from: Date,
+    to: Date,
+    now: i64,
+    focus: Option<&[VisitItemIn]>,
+) -> AppResult<LocationView> {
+    let cat = catalogue(app, tenant, location).await?;
+    let t = app.store.tenant(tenant);
+    let tz = cat.tz.clone();
+    let day = |d: Date, shift: i64| -> AppResult<i64> {
+        let d = d
+            .checked_add(jiff::Span::new().days(shift))
+            .map_err(|_| AppError::invalid("from", "date out of range"))?;
+        Ok(d.to_zoned(tz.clone())
+            .map_err(|_| AppError::invalid("from", "date out of range"))?
+            .timestamp()
+            .as_millisecond())
+    };
+    let from_ms = day(from, -1)?;
+    let to_ms = day(to, 2)?;
+    let exceptions = t.exceptions_between(location, from_ms, to_ms).await?;
+    let busy = match focus.filter(|f| !f.is_empty()) {
+        Some(items) => {
+            let mut wanted: Vec<ResourceId> = Vec::new();
+            for it in items {
+                match it.staff_id {
+                    Some(st) => wanted.push(st),
+                    None => wanted.extend(
+                        cat.staff
+                            .get(&it.service_id)
+                            .into_iter()
+                            .flatten()
+                            .map(|x| x.resource_id),
+                    ),
+                }
+                wanted.extend(
+                    cat.reqs
+                        .get(&it.service_id)
+                        .into_iter()
+                        .flatten()
+                        .map(|x| x.resource_id),
+                );
+            }
+            wanted.sort_by_key(|r| r.uuid());
+            wanted.dedup();
+            t.busy_of(location, &wanted, from_ms, to_ms, now).await?
+        }
+        None => t.busy_between(location, from_ms, to_ms, now).await?,
+    };
+    let seated = if cat.periods.is_empty() {
+        Vec::new()
+    } else {
+        t.reservation_starts(location, from_ms, to_ms, now).await?
+    };
+    Ok(LocationView {
+        tz,
+        rules: cat.rules.clone(),
+        cat,
+        exceptions,
+        busy,
         seated,
     })
 }
@@ -267,6 +368,7 @@ impl LocationView {
 
     fn location_calendar(&self) -> engine::Calendar {
         let rows: Vec<&Hours> = self
+            .cat
             .hours
             .iter()
             .filter(|h| h.resource_id.is_none())
@@ -291,6 +393,7 @@ impl LocationView {
             .collect();
         if r.own_hours {
             let rows: Vec<&Hours> = self
+                .cat
                 .hours
                 .iter()
                 .filter(|h| h.resource_id == Some(r.id))
@@ -327,7 +430,7 @@ impl LocationView {
     }
 
     fn service(&self, id: ServiceId, facing: bool) -> AppResult<&Service> {
-        let s = self.services.get(&id).ok_or_else(|| {
+        let s = self.cat.services.get(&id).ok_or_else(|| {
             AppError::invalid("services", &format!("no service {id} at this location"))
         })?;
         if facing && !s.online_bookable {
@@ -341,7 +444,7 @@ impl LocationView {
 
     fn spec(&self, s: &Service) -> engine::ServiceSpec {
         let mut groups: Vec<(i64, Vec<String>)> = Vec::new();
-        for r in self.reqs.get(&s.id).map(Vec::as_slice).unwrap_or(&[]) {
+        for r in self.cat.reqs.get(&s.id).map(Vec::as_slice).unwrap_or(&[]) {
             match groups.iter_mut().find(|g| g.0 == r.group_no) {
                 Some(g) => g.1.push(r.resource_id.to_string()),
                 None => groups.push((r.group_no, vec![r.resource_id.to_string()])),
@@ -349,13 +452,14 @@ impl LocationView {
         }
         groups.sort_by_key(|g| g.0);
         let active: std::collections::HashSet<ResourceId> =
-            self.resources.iter().map(|r| r.id).collect();
+            self.cat.resources.iter().map(|r| r.id).collect();
         engine::ServiceSpec {
             id: s.id.to_string(),
             segments: segments(s),
             buffer_before_min: s.buffer_before_min.max(0) as u32,
             buffer_after_min: s.buffer_after_min.max(0) as u32,
             staff: self
+                .cat
                 .staff
                 .get(&s.id)
                 .map(Vec::as_slice)
@@ -397,6 +501,7 @@ impl LocationView {
             let s = self.service(it.service_id, facing)?;
             if let Some(st) = it.staff_id {
                 let ok = self
+                    .cat
                     .staff
                     .get(&s.id)
                     .is_some_and(|v| v.iter().any(|x| x.resource_id == st));
@@ -413,6 +518,7 @@ impl LocationView {
             });
         }
         let resources = self
+            .cat
             .resources
             .iter()
             .filter(|r| r.kind != "table")
@@ -455,6 +561,7 @@ impl LocationView {
         now: i64,
     ) -> AppResult<tables::TableQuery> {
         let tables_ = self
+            .cat
             .resources
             .iter()
             .filter(|r| r.kind == "table")
@@ -479,6 +586,7 @@ impl LocationView {
             })
             .collect();
         let combos = self
+            .cat
             .combos
             .iter()
             .map(|c| tables::Combo {
@@ -489,6 +597,7 @@ impl LocationView {
             })
             .collect();
         let periods = self
+            .cat
             .periods
             .iter()
             .map(|p| tables::Period {
@@ -549,7 +658,8 @@ impl LocationView {
     }
 
     fn name_of(&self, id: &str) -> Option<String> {
-        self.resources
+        self.cat
+            .resources
             .iter()
             .find(|r| r.id.to_string() == id)
             .map(|r| r.name.clone())
@@ -620,13 +730,13 @@ impl LocationView {
     /// The engine's explanation with table names instead of ids.
     fn explain(&self, a: &tables::TableAssignment) -> String {
         let mut text = a.explanation.clone();
-        for r in &self.resources {
+        for r in &self.cat.resources {
             let id = r.id.to_string();
             if text.contains(&id) {
                 text = text.replace(&id, &r.name);
             }
         }
-        for c in &self.combos {
+        for c in &self.cat.combos {
             let id = c.id.to_string();
             if text.contains(&id) {
                 text = text.replace(&id, &c.name);
@@ -649,7 +759,8 @@ impl LocationView {
             _ => None,
         };
         let staff_price = staff.and_then(|st| {
-            self.staff
+            self.cat
+                .staff
                 .get(&service.id)
                 .and_then(|v| v.iter().find(|x| x.resource_id == st))
                 .and_then(|x| x.price_minor)
@@ -666,7 +777,7 @@ impl LocationView {
         for (pos, it) in slot.items.iter().enumerate() {
             let sid: ServiceId = it.service_id.parse().map_err(|_| unknown_id())?;
             let staff: Option<ResourceId> = it.staff.as_ref().and_then(|x| x.parse().ok());
-            let svc = self.services.get(&sid);
+            let svc = self.cat.services.get(&sid);
             items.push(BookingItem {
                 booking_id: placeholder,
                 position: pos as i64,

@@ -385,6 +385,43 @@ impl TenantRead<'_> {
         .map_err(map_err))
     }
 
+    /// Like [`busy_between`](Self::busy_between), for some resources only (a booking needs to
+    /// know only about the staff, rooms and equipment it could use).
+    pub async fn busy_of(
+        &self,
+        location: LocationId,
+        resources: &[ResourceId],
+        from_ms: i64,
+        to_ms: i64,
+        now: i64,
+    ) -> StoreResult<Vec<Allocation>> {
+        if resources.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (0..resources.len())
+            .map(|i| format!("${}", i + 6))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT booking_id, resource_id, unit, starts_at_ms, ends_at_ms, session_key, seats
+             FROM allocations
+             WHERE tenant_id = $1 AND location_id = $2 AND starts_at_ms < $4 AND ends_at_ms > $3
+               AND (hold_expires_at_ms IS NULL OR hold_expires_at_ms > $5) AND resource_id IN ({list})"
+        );
+        on_pool!(&self.store.db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(self.tenant)
+                .bind(location)
+                .bind(from_ms)
+                .bind(to_ms)
+                .bind(now);
+            for r in resources {
+                q = q.bind(*r);
+            }
+            q.fetch_all(p).await.map_err(map_err)
+        })
+    }
+
     /// Starts and party sizes of live reservations at a location in `[from, to)`, for pacing.
     pub async fn reservation_starts(
         &self,
@@ -538,11 +575,24 @@ impl TenantWrite<'_> {
     /// `Conflict("slot_taken")` when a resource unit is already held for an overlapping time,
     /// `Conflict("session_full")` when a group session has no seats left, and
     /// `Conflict("idempotency_key")` when the key was used before. Nothing is written then.
-    pub async fn insert_booking(&mut self, nb: &NewBooking, now: i64) -> StoreResult<()> {
+    pub async fn insert_booking(&mut self, nb: &NewBooking, now: i64) -> StoreResult<BookingEvent> {
         let t = self.tenant;
-        self.release_expired_holds(now).await?;
+        // Lapsed holds are released only when one is in the way (or seats are counted), so the
+        // common case costs nothing extra.
+        let mut released = false;
+        if !nb.sessions.is_empty() {
+            self.release_expired_holds(now).await?;
+            released = true;
+        }
         for a in &nb.allocations {
             if self.overlaps(a).await? {
+                if !released {
+                    self.release_expired_holds(now).await?;
+                    released = true;
+                    if !self.overlaps(a).await? {
+                        continue;
+                    }
+                }
                 return Err(StoreError::Conflict("slot_taken"));
             }
         }
@@ -595,8 +645,7 @@ impl TenantWrite<'_> {
         self.insert_items(&nb.items).await?;
         self.insert_allocations(b, &nb.allocations).await?;
         self.insert_event(b.id, now, &nb.actor, None, &b.status, "created")
-            .await?;
-        Ok(())
+            .await
     }
 
     /// Moves a booking: replaces its times, items and allocations atomically, with the same
@@ -1007,15 +1056,24 @@ impl TenantWrite<'_> {
         from: Option<&str>,
         to: &str,
         note: &str,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<BookingEvent> {
         let t = self.tenant;
+        let ev = BookingEvent {
+            id: BookingEventId::new(),
+            booking_id: booking,
+            at_ms: now,
+            actor: actor.to_string(),
+            from_status: from.map(str::to_string),
+            to_status: to.to_string(),
+            note: note.to_string(),
+        };
         on_tx!(self.tx, |c| {
             sqlx::query(
             "INSERT INTO booking_events (tenant_id, id, booking_id, at_ms, actor, from_status, to_status, note)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         )
         .bind(t)
-        .bind(BookingEventId::new())
+        .bind(ev.id)
         .bind(booking)
         .bind(now)
         .bind(actor)
@@ -1027,7 +1085,7 @@ impl TenantWrite<'_> {
         .map_err(map_err)
         .map(|r| r.rows_affected())
         })?;
-        Ok(())
+        Ok(ev)
     }
 }
 

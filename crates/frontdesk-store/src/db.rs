@@ -148,12 +148,17 @@ impl ConnectOptions {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// SQLite has one writer: writers of this process queue here instead of polling the busy
+    /// handler (which sleeps in steps of milliseconds and wastes most of the write capacity under
+    /// contention). Other processes on the same file still meet `busy_timeout`.
+    write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A write transaction. On SQLite it is opened with `BEGIN IMMEDIATE`, so two writers never
 /// deadlock upgrading from read to write; on PostgreSQL it is an ordinary transaction.
 pub struct Tx {
     pub(crate) inner: TxInner,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Store {
@@ -187,7 +192,10 @@ impl Store {
                 url.split(':').next().unwrap_or("")
             )));
         };
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            write_gate: Default::default(),
+        })
     }
 
     /// Applies the embedded migrations of this backend.
@@ -230,13 +238,17 @@ impl Store {
 
     /// Opens a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        let inner = match &self.db {
+        let (inner, gate) = match &self.db {
             Db::Sqlite(p) => {
-                TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?)
+                let gate = self.write_gate.clone().lock_owned().await;
+                (
+                    TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?),
+                    Some(gate),
+                )
             }
-            Db::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(map_err)?),
+            Db::Postgres(p) => (TxInner::Postgres(p.begin().await.map_err(map_err)?), None),
         };
-        Ok(Tx { inner })
+        Ok(Tx { inner, _gate: gate })
     }
 
     /// Closes the pool (on shutdown).
