@@ -678,7 +678,7 @@ impl App {
                 Some(*id)
             }
             (None, Some(c)) => Some(
-                self.find_or_create_customer_in(&mut tx, ctx, &loc, c, now)
+                self.find_or_create_customer_in(&mut tx, ctx, loc, c, now)
                     .await?,
             ),
             (None, None) => None,

@@ -75,10 +75,11 @@ impl From<&BookingRules> for RulesView {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ViewCache {
     inner: Arc<Mutex<HashMap<ViewKey, Entry>>>,
-    catalogues: Arc<Mutex<HashMap<(TenantId, LocationId), (Instant, Arc<Catalogue>)>>>,
+    catalogues: Arc<Mutex<HashMap<(TenantId, LocationId), CatalogueEntry>>>,
 }
 
 type Entry = (Instant, Arc<LocationView>);
+type CatalogueEntry = (Instant, Arc<Catalogue>);
 
 type ViewKey = (TenantId, LocationId, Date, Date);
 

@@ -399,7 +399,7 @@ async fn p1_with(cache: Duration) {
     for c in [1, 4, 8] {
         let (lat, wall) = load(&s, paths.clone(), 1_200, c).await;
         report(
-            &format!("P1 availability, 14 days, {c} concurrent"),
+            &format!("P1 availability, 14 days, {label}, {c} concurrent"),
             &lat,
             wall,
         );
