@@ -149,6 +149,7 @@ impl App {
             self.accept_invitation(&token, Some("Front Desk"), DEMO_PASSWORD, &client)
                 .await?;
             self.seed_demo_catalogue(&ctx, s.slug, loc.id).await?;
+            self.seed_demo_bookings(&ctx, loc.id).await?;
             out.push(DemoBusiness {
                 name: s.name.into(),
                 slug: s.slug.into(),
@@ -157,6 +158,115 @@ impl App {
             });
         }
         Ok(out)
+    }
+}
+
+impl App {
+    /// A few bookings over the next three days from live availability, so the calendar, the
+    /// floor and the clients list have something to show. A time taken meanwhile is skipped.
+    async fn seed_demo_bookings(
+        &self,
+        ctx: &crate::Ctx,
+        loc: frontdesk_core::LocationId,
+    ) -> AppResult<()> {
+        use crate::bookings::{AvailabilityIn, BookingIn, CustomerDetailsIn, VisitItemIn};
+        const GUESTS: &[&str] = &[
+            "Chiara Bianchi",
+            "Luca Romano",
+            "Sofia Greco",
+            "Nguyễn Thu Hà",
+            "Léa Martin",
+            "Lucía García",
+            "Marco Conti",
+            "Trần Minh Anh",
+            "Elena Marino",
+            "Paolo Ricci",
+        ];
+        let location = self.location(ctx, loc).await?;
+        let tz = jiff::tz::TimeZone::get(&location.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let today = jiff::Timestamp::from_millisecond(self.now_ms())
+            .map(|t| t.to_zoned(tz.clone()).date())
+            .unwrap_or_default();
+        let services: Vec<_> = self
+            .store
+            .tenant(ctx.tenant)
+            .services(loc)
+            .await?
+            .into_iter()
+            .filter(|s| s.online_bookable && s.capacity == 1)
+            .take(4)
+            .collect();
+        let mut n = 0usize;
+        for day in 1..=3i64 {
+            let Ok(date) = today.checked_add(jiff::Span::new().days(day)) else {
+                continue;
+            };
+            let wishes: Vec<(Vec<VisitItemIn>, u32)> = if services.is_empty() {
+                [2u32, 4, 2, 6].iter().map(|p| (Vec::new(), *p)).collect()
+            } else {
+                services
+                    .iter()
+                    .map(|s| {
+                        (
+                            vec![VisitItemIn {
+                                service_id: s.id,
+                                staff_id: None,
+                            }],
+                            1,
+                        )
+                    })
+                    .collect()
+            };
+            for (k, (items, party)) in wishes.into_iter().enumerate() {
+                let q = AvailabilityIn {
+                    location_id: loc,
+                    services: items.clone(),
+                    same_staff: false,
+                    from: date.to_string(),
+                    to: None,
+                    party_size: party,
+                    requirements: Vec::new(),
+                    area_id: None,
+                };
+                let slots = self.availability(ctx, &q).await?;
+                if slots.is_empty() {
+                    continue;
+                }
+                let slot = &slots[(k * 7 + day as usize * 5) % slots.len()];
+                let guest = GUESTS[n % GUESTS.len()];
+                n += 1;
+                let email = format!(
+                    "guest{n}@{}.example",
+                    location
+                        .slug
+                        .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+                );
+                let b = BookingIn {
+                    location_id: loc,
+                    services: items,
+                    same_staff: false,
+                    start: slot.start.clone(),
+                    party_size: party,
+                    customer_id: None,
+                    customer: Some(CustomerDetailsIn {
+                        name: guest.into(),
+                        phone: None,
+                        email: Some(email),
+                        language: None,
+                    }),
+                    notes: String::new(),
+                    requirements: Vec::new(),
+                    area_id: None,
+                    hold: false,
+                    source: Some("manual".into()),
+                    recurrence: None,
+                };
+                if let Err(e) = self.create_booking(ctx, &b, None).await {
+                    tracing::warn!(error = %e, "a demo booking was skipped");
+                }
+            }
+        }
+        Ok(())
     }
 }
 

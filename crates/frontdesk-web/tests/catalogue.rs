@@ -963,6 +963,15 @@ async fn demo_businesses_come_with_a_catalogue() {
             "{}",
             d.name
         );
+        // A few bookings from live availability over the next days, so the calendar shows
+        // something.
+        let bookings = app.get("/api/v1/bookings").cookie(&cookie).send().await;
+        assert!(
+            bookings.json.as_array().unwrap().len() >= 4,
+            "{}: {}",
+            d.name,
+            bookings.text
+        );
         match d.slug.as_str() {
             "salon-lumiere" => {
                 let services = get("services").await;
