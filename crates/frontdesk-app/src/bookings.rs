@@ -683,6 +683,31 @@ impl App {
             ),
             (None, None) => None,
         };
+        // Prerequisites (a consultation or patch test first) bind customers booking online;
+        // staff may book past them knowingly.
+        if facing {
+            for (k, it) in input.services.iter().enumerate() {
+                let Some((pre, name, pre_name)) = view.prerequisite_of(it.service_id) else {
+                    continue;
+                };
+                let in_visit = input.services[..k].iter().any(|x| x.service_id == pre);
+                let before = match customer_id {
+                    Some(c) => {
+                        self.store
+                            .tenant(ctx.tenant)
+                            .customer_had_service(c, pre, starts[0])
+                            .await?
+                    }
+                    None => false,
+                };
+                if !in_visit && !before {
+                    return Err(AppError::invalid(
+                        "services",
+                        &format!("{name} needs a {pre_name} first"),
+                    ));
+                }
+            }
+        }
         let series_id = if rule_text.is_some() {
             Some(SeriesId::new())
         } else {

@@ -342,6 +342,19 @@ pub(crate) fn segments(s: &Service) -> Vec<engine::Segment> {
 }
 
 impl LocationView {
+    /// The prerequisite of a service, with both names: `(prerequisite, service name, its name)`.
+    pub fn prerequisite_of(&self, service: ServiceId) -> Option<(ServiceId, String, String)> {
+        let s = self.cat.services.get(&service)?;
+        let p = s.prerequisite_service_id?;
+        let name = self
+            .cat
+            .services
+            .get(&p)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| "another service".into());
+        Some((p, s.name.clone(), name))
+    }
+
     /// The same snapshot without one booking's allocations (to move that booking).
     pub fn without_booking(mut self, id: BookingId) -> Self {
         self.busy.retain(|a| a.booking_id != id);

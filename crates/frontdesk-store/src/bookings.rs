@@ -489,6 +489,31 @@ impl TenantRead<'_> {
         })
     }
 
+    /// Whether a customer has a live or completed booking of a service starting before an
+    /// instant (prerequisites such as a consultation or a patch test).
+    pub async fn customer_had_service(
+        &self,
+        customer: CustomerId,
+        service: ServiceId,
+        before_ms: i64,
+    ) -> StoreResult<bool> {
+        let hit: Option<(i64,)> = on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
+            "SELECT CAST(1 AS BIGINT) FROM booking_items i JOIN bookings b ON b.tenant_id = i.tenant_id AND b.id = i.booking_id
+             WHERE i.tenant_id = $1 AND b.customer_id = $2 AND i.service_id = $3 AND i.starts_at_ms < $4
+               AND b.status IN ('pending', 'confirmed', 'checked_in', 'completed') LIMIT 1"
+        )
+        .bind(self.tenant)
+        .bind(customer)
+        .bind(service)
+        .bind(before_ms)
+        .fetch_optional(p)
+        .await
+        .map_err(map_err)
+        })?;
+        Ok(hit.is_some())
+    }
+
     /// Status history of a booking, oldest first.
     pub async fn booking_events(&self, id: BookingId) -> StoreResult<Vec<BookingEvent>> {
         on_pool!(&self.store.db, |p| sqlx::query_as(

@@ -623,3 +623,50 @@ async fn walk_ins_start_now_checked_in() {
     assert_eq!(r.json["source"], "walk_in");
     assert_eq!(r.json["start"], "2026-11-23T10:00:00Z");
 }
+
+/// C2: a service with a prerequisite (a consultation first) cannot be booked online by a customer
+/// who never had it; once they have, or when the visit includes it, it can; staff may book it.
+#[tokio::test]
+async fn prerequisites_bind_online_bookings() {
+    let (app, o, s) = salon_app().await;
+    let mut colour = app
+        .db
+        .store
+        .tenant(o.tenant)
+        .service(s.colour)
+        .await
+        .unwrap()
+        .unwrap();
+    colour.prerequisite_service_id = Some(s.fringe);
+    let mut tx = app.db.store.begin().await.unwrap();
+    tx.tenant(o.tenant).update_service(&colour).await.unwrap();
+    tx.commit().await.unwrap();
+    let who = json!({"name": "Nina", "email": "nina@example.com"});
+    let online = |start: &str| {
+        json!({"location_id": s.location, "services": [{"service_id": s.colour}],
+        "start": start, "source": "web", "customer": who.clone()})
+    };
+    let refused = book(&app, &o, online("2026-11-25T10:00")).await;
+    refused.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert!(
+        refused.text.contains("needs a Fringe trim first"),
+        "{}",
+        refused.text
+    );
+    // Both in one visit, in order: fine.
+    let both = book(&app, &o, json!({"location_id": s.location, "services": [{"service_id": s.fringe}, {"service_id": s.colour}],
+        "same_staff": true, "start": "2026-11-25T12:00", "source": "web", "customer": who.clone()})).await;
+    assert_eq!(both.status, StatusCode::CREATED, "{}", both.text);
+    // Now the customer has had it: a later colour on its own is fine.
+    let later = book(&app, &o, online("2026-11-26T10:00")).await;
+    assert_eq!(later.status, StatusCode::CREATED, "{}", later.text);
+    // Staff may book it for someone new.
+    let staff = book(
+        &app,
+        &o,
+        json!({"location_id": s.location, "services": [{"service_id": s.colour}],
+        "start": "2026-11-27T10:00", "customer": {"name": "Olga", "email": "olga@example.com"}}),
+    )
+    .await;
+    assert_eq!(staff.status, StatusCode::CREATED, "{}", staff.text);
+}
