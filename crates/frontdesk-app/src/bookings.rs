@@ -475,6 +475,28 @@ impl App {
         q: &AvailabilityIn,
         source: &str,
     ) -> AppResult<Vec<SlotOut>> {
+        self.availability_inner(ctx, q, source, None).await
+    }
+
+    /// Where a booking could move to: availability as staff see it, with the booking's own
+    /// resources counted as free.
+    pub async fn availability_for_move(
+        &self,
+        ctx: &Ctx,
+        q: &AvailabilityIn,
+        booking: BookingId,
+    ) -> AppResult<Vec<SlotOut>> {
+        self.availability_inner(ctx, q, "staff", Some(booking))
+            .await
+    }
+
+    async fn availability_inner(
+        &self,
+        ctx: &Ctx,
+        q: &AvailabilityIn,
+        source: &str,
+        ignore: Option<BookingId>,
+    ) -> AppResult<Vec<SlotOut>> {
         let mut v = Validator::default();
         let from = parse_date("from", &q.from);
         let to = q.to.as_deref().map(|t| parse_date("to", t)).transpose();
@@ -505,7 +527,14 @@ impl App {
             ));
         }
         let now = self.now_ms();
-        let view = cached_view(self, ctx.tenant, q.location_id, from, to, now).await?;
+        let view = match ignore {
+            None => cached_view(self, ctx.tenant, q.location_id, from, to, now).await?,
+            Some(id) => std::sync::Arc::new(
+                load_view(self, ctx.tenant, q.location_id, from, to, now, None)
+                    .await?
+                    .without_booking(id),
+            ),
+        };
         let rules = view.engine_rules(customer_facing(source));
         if q.services.is_empty() {
             let mut out = Vec::new();

@@ -670,3 +670,48 @@ async fn prerequisites_bind_online_bookings() {
     .await;
     assert_eq!(staff.status, StatusCode::CREATED, "{}", staff.text);
 }
+
+/// Moving a booking: its own time counts as free for itself (so it can shift by 15 minutes), and
+/// stays taken for everyone else.
+#[tokio::test]
+async fn a_booking_can_move_into_its_own_time() {
+    let (app, o, s) = salon_app().await;
+    let r = book(&app, &o, json!({"location_id": s.location, "services": [{"service_id": s.cut, "staff_id": s.ana}], "start": "2026-11-24T10:00"})).await;
+    let id: frontdesk_core::BookingId = r.json["id"].as_str().unwrap().parse().unwrap();
+    let ctx = frontdesk_app::Ctx::system(o.tenant);
+    let q = frontdesk_app::bookings::AvailabilityIn {
+        location_id: s.location,
+        services: vec![frontdesk_app::bookings::VisitItemIn {
+            service_id: s.cut,
+            staff_id: Some(s.ana),
+        }],
+        same_staff: false,
+        from: "2026-11-24".into(),
+        to: None,
+        party_size: 1,
+        requirements: vec![],
+        area_id: None,
+    };
+    let others: Vec<String> = app
+        .app
+        .availability(&ctx, &q)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.local_time.clone())
+        .collect();
+    let mine: Vec<String> = app
+        .app
+        .availability_for_move(&ctx, &q, id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.local_time.clone())
+        .collect();
+    assert!(!others.contains(&"2026-11-24T10:15".to_string()));
+    assert!(
+        mine.contains(&"2026-11-24T10:00".to_string())
+            && mine.contains(&"2026-11-24T10:15".to_string()),
+        "{mine:?}"
+    );
+}

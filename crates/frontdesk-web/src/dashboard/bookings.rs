@@ -728,7 +728,7 @@ pub async fn booking(
             requirements: b.requirements.clone(),
             area_id: None,
         };
-        match state.app.availability(&ctx, &aq).await {
+        match state.app.availability_for_move(&ctx, &aq, id).await {
             Ok(list) => {
                 let form = NewForm::default();
                 move_slots = slot_choices(&list, &names, &form);
