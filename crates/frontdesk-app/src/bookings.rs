@@ -851,7 +851,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate(ctx.tenant);
+        self.views.invalidate_bookings(ctx.tenant);
         // What was just written, without reading it back.
         let (nb, ev) =
             first.ok_or_else(|| AppError::Internal(anyhow::anyhow!("no booking written")))?;
@@ -1111,7 +1111,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate(ctx.tenant);
+        self.views.invalidate_bookings(ctx.tenant);
         self.booking_out(ctx, id).await
     }
 
@@ -1190,7 +1190,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate(ctx.tenant);
+        self.views.invalidate_bookings(ctx.tenant);
         self.booking_out(ctx, id).await
     }
 
@@ -1336,7 +1336,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate(ctx.tenant);
+        self.views.invalidate_bookings(ctx.tenant);
         Ok(e)
     }
 
@@ -1367,7 +1367,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         tx.commit().await?;
-        self.views.invalidate(ctx.tenant);
+        self.views.invalidate_bookings(ctx.tenant);
         Ok(())
     }
 
@@ -1379,7 +1379,7 @@ impl App {
             let mut tx = self.store.begin().await?;
             n += tx.tenant(t).release_expired_holds(now).await?;
             tx.commit().await?;
-            self.views.invalidate(t);
+            self.views.invalidate_bookings(t);
         }
         Ok(n)
     }

@@ -106,7 +106,15 @@ impl ViewCache {
         }
     }
 
-    /// Drops every snapshot of a business (after it changed).
+    /// Drops a business's availability snapshots but keeps its catalogue (after a booking
+    /// changed: the catalogue did not).
+    pub(crate) fn invalidate_bookings(&self, tenant: TenantId) {
+        if let Ok(mut map) = self.inner.lock() {
+            map.retain(|k, _| k.0 != tenant);
+        }
+    }
+
+    /// Drops every snapshot of a business (after its catalogue changed).
     pub(crate) fn invalidate(&self, tenant: TenantId) {
         if let Ok(mut map) = self.inner.lock() {
             map.retain(|k, _| k.0 != tenant);

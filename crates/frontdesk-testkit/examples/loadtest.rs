@@ -494,6 +494,16 @@ async fn p2() {
 }
 
 async fn p3_case(name: &str, staff_n: usize, days: i64, open: (i64, i64)) {
+    p3_run(name, staff_n, days, open, false).await;
+}
+
+/// The same attempts made by calling the use case directly (no HTTP, no JSON): what the
+/// database and the booking path cost on their own.
+async fn p3_app_case(name: &str, staff_n: usize, days: i64, open: (i64, i64)) {
+    p3_run(name, staff_n, days, open, true).await;
+}
+
+async fn p3_run(name: &str, staff_n: usize, days: i64, open: (i64, i64), direct: bool) {
     let s = Arc::new(serve().await);
     let (staff, services) = seed_salon(&s, staff_n, 0, open, false).await;
     let beard = services[4]; // 20 minutes + 5 clean-up, done by most staff
@@ -519,7 +529,21 @@ async fn p3_case(name: &str, staff_n: usize, days: i64, open: (i64, i64)) {
                 let st = staff[((h >> 33) % staff.len() as u64) as usize];
                 let body = json!({"location_id": s.location, "services": [{"service_id": beard, "staff_id": st}],
                     "start": format!("{d}T{:02}:{:02}", minute / 60, minute % 60)});
-                let (code, _) = post(&s, "/api/v1/bookings", &body).await;
+                let code = if direct {
+                    let input: frontdesk_app::bookings::BookingIn = serde_json::from_value(body).unwrap();
+                    let ctx = frontdesk_app::Ctx::system(s.tenant);
+                    match s.t.app.create_booking(&ctx, &input, None).await {
+                        Ok(_) => 201,
+                        Err(frontdesk_app::AppError::Conflict(..)) => 409,
+                        Err(frontdesk_app::AppError::Invalid(_)) => 422,
+                        Err(e) => {
+                            eprintln!("{e:#}");
+                            500
+                        }
+                    }
+                } else {
+                    post(&s, "/api/v1/bookings", &body).await.0
+                };
                 let k = match code {
                     201 => 0,
                     409 | 422 => 1,
@@ -538,7 +562,8 @@ async fn p3_case(name: &str, staff_n: usize, days: i64, open: (i64, i64)) {
     let other = counts[2].load(Ordering::Relaxed);
     let overlaps = s.t.db.store.count_overlapping_allocations().await.unwrap();
     println!(
-        "P3 {name} on {:?}: {attempts} attempts by 64 clients in {wall:.2} s = {:.0} attempts/s; {ok} booked ({:.0} bookings/s), {refused} refused (409/422), {other} other; overlapping allocations: {overlaps}",
+        "P3 {name}{} on {:?}: {attempts} attempts by 64 clients in {wall:.2} s = {:.0} attempts/s; {ok} booked ({:.0} bookings/s), {refused} refused (409/422), {other} other; overlapping allocations: {overlaps}",
+        if direct { " (use case, no HTTP)" } else { "" },
         s.t.db.store.backend(),
         attempts as f64 / wall,
         ok as f64 / wall
@@ -552,6 +577,7 @@ async fn p3() {
     p3_case("hot (1 staff, 10 slots)", 1, 1, (9 * 60, 14 * 60)).await;
     // Wide: 40 staff over 14 days, 20 slots a day each.
     p3_case("wide (40 staff, 14 days)", 40, 14, (9 * 60, 19 * 60)).await;
+    p3_app_case("wide (40 staff, 14 days)", 40, 14, (9 * 60, 19 * 60)).await;
 }
 
 #[tokio::main(flavor = "multi_thread")]
