@@ -407,6 +407,39 @@ fn form_body(path: &str, a: &TenantA) -> Vec<(&'static str, String)> {
         p if p.starts_with("/app/bookings/{id}/") => vec![("reason", "walk".into())],
         // A's location: the lookup must refuse it before anything is seated.
         "/app/floor/walk-in" => vec![("location", a.location.clone()), ("party", "2".into())],
+        // Catalogue: A's location or A's ids; the lookup must refuse them before any write.
+        "/app/catalogue/services" | "/app/catalogue/services/{id}" => vec![
+            ("location", a.location.clone()),
+            ("name", "B walk service".into()),
+            ("duration_min", "30".into()),
+            ("price_minor", "10.00".into()),
+            ("segments", "none".into()),
+        ],
+        "/app/catalogue/services/{id}/staff" => vec![("staff", a.resource.clone())],
+        "/app/catalogue/team" | "/app/catalogue/resources/{id}" => vec![
+            ("location", a.location.clone()),
+            ("kind", "room".into()),
+            ("name", "B walk room".into()),
+        ],
+        "/app/catalogue/hours" | "/app/catalogue/resources/{id}/hours" => vec![
+            ("location", a.location.clone()),
+            ("d1a_start", "09:00".into()),
+            ("d1a_end", "17:00".into()),
+        ],
+        "/app/catalogue/closures" | "/app/catalogue/resources/{id}/time-off" => vec![
+            ("location", a.location.clone()),
+            ("starts_at", "2026-12-25T00:00".into()),
+            ("ends_at", "2026-12-26T00:00".into()),
+        ],
+        "/app/catalogue/rules" => vec![
+            ("location", a.location.clone()),
+            ("slot_step_min", "15".into()),
+            ("min_notice_min", "60".into()),
+            ("window_days", "60".into()),
+            ("cancel_cutoff_h", "24".into()),
+            ("edit_cutoff_h", "24".into()),
+            ("hold_minutes", "10".into()),
+        ],
         _ => vec![],
     }
 }

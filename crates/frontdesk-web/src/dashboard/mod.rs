@@ -20,6 +20,7 @@ pub mod auth;
 pub mod bookings;
 pub mod business;
 pub mod calendar;
+pub mod catalogue;
 pub mod clients;
 pub mod desk;
 pub mod floor;
@@ -136,6 +137,100 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
             "/app/locations/{id}/delete",
             Owner,
             business::delete_location,
+        )
+        .add(M::GET, "/app/catalogue", Staff, catalogue::index)
+        .add(
+            M::GET,
+            "/app/catalogue/services",
+            Staff,
+            catalogue::services,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/services",
+            Staff,
+            catalogue::create_service,
+        )
+        .add(
+            M::GET,
+            "/app/catalogue/services/{id}",
+            Staff,
+            catalogue::service,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/services/{id}",
+            Staff,
+            catalogue::update_service,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/services/{id}/staff",
+            Staff,
+            catalogue::set_service_staff,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/services/{id}/delete",
+            Staff,
+            catalogue::delete_service,
+        )
+        .add(M::GET, "/app/catalogue/team", Staff, catalogue::team)
+        .add(
+            M::POST,
+            "/app/catalogue/team",
+            Staff,
+            catalogue::create_resource,
+        )
+        .add(
+            M::GET,
+            "/app/catalogue/resources/{id}",
+            Staff,
+            catalogue::resource,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/resources/{id}",
+            Staff,
+            catalogue::update_resource,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/resources/{id}/hours",
+            Staff,
+            catalogue::resource_hours,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/resources/{id}/time-off",
+            Staff,
+            catalogue::add_time_off,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/resources/{id}/delete",
+            Staff,
+            catalogue::delete_resource,
+        )
+        .add(M::GET, "/app/catalogue/hours", Staff, catalogue::hours)
+        .add(
+            M::POST,
+            "/app/catalogue/hours",
+            Staff,
+            catalogue::location_hours,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/closures",
+            Staff,
+            catalogue::add_closure,
+        )
+        .add(M::POST, "/app/catalogue/rules", Staff, catalogue::set_rules)
+        .add(
+            M::POST,
+            "/app/catalogue/exceptions/{id}/delete",
+            Staff,
+            catalogue::delete_exception,
         )
         .add(M::GET, "/app/team", Staff, team::team)
         .add(M::POST, "/app/team", Owner, team::invite)

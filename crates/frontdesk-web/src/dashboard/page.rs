@@ -184,6 +184,7 @@ fn nav_for(role: Option<Role>, path: &str) -> Vec<NavItem> {
             ("/app/business", "Business"),
             ("/app/locations", "Locations"),
             ("/app/team", "Team"),
+            ("/app/catalogue", "Catalogue"),
         ]);
         if role.can_manage() {
             items.push(("/app/outbox", "Outbox"));
