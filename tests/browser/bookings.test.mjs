@@ -66,6 +66,22 @@ test('a receptionist books a client from live free times on a phone', async () =
   await ctx.close();
 });
 
+test('an owner edits the catalogue on a phone', async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, 'owner@salon-lumiere.example');
+  for (const path of ['/app/catalogue/services', '/app/catalogue/team', '/app/catalogue/hours']) {
+    await fitsPhone(page, path);
+  }
+  await page.goto(`${server.base}/app/catalogue/services`);
+  const edit = page.locator('a[href^="/app/catalogue/services/svc_"]').first();
+  await fitsPhone(page, await edit.getAttribute('href'));
+  await page.goto(`${server.base}/app/catalogue/team`);
+  const res = page.locator('a[href^="/app/catalogue/resources/res_"]').first();
+  await fitsPhone(page, await res.getAttribute('href'));
+  await ctx.close();
+});
+
 test('the restaurant floor fits a phone', async () => {
   const ctx = await phone(browser);
   const page = await ctx.newPage();
