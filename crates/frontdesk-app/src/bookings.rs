@@ -459,6 +459,40 @@ pub(crate) struct PlanRows {
     pub explanation: Option<String>,
 }
 
+impl PlanRows {
+    /// The rows for `booking`: items and allocations take its id; a private allocation's
+    /// session key is the booking's own id (only group seats share one).
+    fn into_new_booking(self, booking: Booking, actor: String) -> NewBooking {
+        let id = booking.id;
+        NewBooking {
+            items: self
+                .items
+                .into_iter()
+                .map(|it| BookingItem {
+                    booking_id: id,
+                    ..it
+                })
+                .collect(),
+            allocations: self
+                .allocations
+                .into_iter()
+                .map(|a| Allocation {
+                    booking_id: id,
+                    session_key: if a.session_key.is_empty() {
+                        id.to_string()
+                    } else {
+                        a.session_key.clone()
+                    },
+                    ..a
+                })
+                .collect(),
+            sessions: self.sessions,
+            booking,
+            actor,
+        }
+    }
+}
+
 impl App {
     /// Bookable slots (promise C3): for services, every start honouring hours, exceptions,
     /// buffers, processing gaps, resources, capacity, notice and window; for a restaurant (no
@@ -707,7 +741,7 @@ impl App {
                 Some(*id)
             }
             (None, Some(c)) => Some(
-                self.find_or_create_customer_in(&mut tx, ctx, loc, c, now)
+                self.find_or_create_customer_in(&mut tx, ctx, loc, c)
                     .await?,
             ),
             (None, None) => None,
@@ -786,30 +820,7 @@ impl App {
                 created_at_ms: now,
                 updated_at_ms: now,
             };
-            let nb = NewBooking {
-                items: p
-                    .items
-                    .into_iter()
-                    .map(|mut it| {
-                        it.booking_id = id;
-                        it
-                    })
-                    .collect(),
-                allocations: p
-                    .allocations
-                    .into_iter()
-                    .map(|mut a| {
-                        a.booking_id = id;
-                        if a.session_key.is_empty() {
-                            a.session_key = id.to_string();
-                        }
-                        a
-                    })
-                    .collect(),
-                sessions: p.sessions,
-                booking: b,
-                actor: actor_label(ctx),
-            };
+            let nb = p.into_new_booking(b, actor_label(ctx));
             match tx.tenant(ctx.tenant).insert_booking(&nb, now).await {
                 Ok(ev) => {
                     if i == 0 {
@@ -1056,30 +1067,7 @@ impl App {
         nb_b.ends_at_ms = p.end_ms;
         nb_b.party_size = party as i64;
         nb_b.explanation = p.explanation.clone();
-        let nb = NewBooking {
-            items: p
-                .items
-                .into_iter()
-                .map(|mut it| {
-                    it.booking_id = id;
-                    it
-                })
-                .collect(),
-            allocations: p
-                .allocations
-                .into_iter()
-                .map(|mut a| {
-                    a.booking_id = id;
-                    if a.session_key.is_empty() {
-                        a.session_key = id.to_string();
-                    }
-                    a
-                })
-                .collect(),
-            sessions: p.sessions,
-            booking: nb_b,
-            actor: actor_label(ctx),
-        };
+        let nb = p.into_new_booking(nb_b, actor_label(ctx));
         let mut tx = self.store.begin().await?;
         let note = format!(
             "moved from {} to {}",
@@ -1304,7 +1292,7 @@ impl App {
                 *id
             }
             (None, Some(c)) => {
-                self.find_or_create_customer_in(&mut tx, ctx, &loc, c, now)
+                self.find_or_create_customer_in(&mut tx, ctx, &loc, c)
                     .await?
             }
             _ => unreachable!(),
@@ -1419,56 +1407,40 @@ pub(crate) fn engine_err(e: engine::EngineError) -> AppError {
 
 impl App {
     /// Finds a customer by phone or e-mail within this business, or creates one (promise B7:
-    /// deduplicated within the business, never across businesses).
+    /// deduplicated within the business, never across businesses). Fields are checked like the
+    /// customers' own API, with the phone parsed in the location's country.
     pub(crate) async fn find_or_create_customer_in(
         &self,
         tx: &mut frontdesk_store::Tx,
         ctx: &Ctx,
         loc: &frontdesk_store::Location,
         c: &CustomerDetailsIn,
-        now: i64,
     ) -> AppResult<CustomerId> {
-        let mut v = Validator::default();
-        let name = v.check(validate::text("customer.name", &c.name, 1, 120, false));
-        let phone = match c.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => v.check(validate::phone("customer.phone", p, &loc.country)),
-            None => None,
-        };
-        let email = match c.email.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(e) => v.check(validate::email("customer.email", e)),
-            None => None,
-        };
-        let language = match c.language.as_deref() {
-            Some(l) => v.check(validate::language("customer.language", l)),
-            None => None,
-        };
-        if phone.is_none() && email.is_none() {
-            v.push("customer", "give a phone number or an e-mail");
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|x| x.trim().is_empty());
+        if blank(&c.phone) && blank(&c.email) {
+            return Err(AppError::invalid(
+                "customer",
+                "give a phone number or an e-mail",
+            ));
         }
-        v.finish()?;
-        let email_key = email.as_deref().map(validate::email_key);
-        let cust = frontdesk_store::Customer {
-            tenant_id: ctx.tenant,
-            id: CustomerId::new(),
-            name: name.unwrap_or_default(),
-            phone,
-            email,
-            email_key,
-            language,
-            notes: None,
-            tags: "[]".into(),
-            requirements: "[]".into(),
-            marketing_consent: false,
-            marketing_consent_at_ms: None,
-            marketing_consent_source: None,
-            first_booking_at_ms: None,
-            last_booking_at_ms: None,
-            booking_count: 0,
-            no_show_count: 0,
-            last_verified_at_ms: None,
-            created_at_ms: now,
-            updated_at_ms: now,
+        let input = crate::customers::CustomerIn {
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            language: c.language.clone(),
+            ..Default::default()
         };
+        let cust = self
+            .validate_customer_for(ctx, &input, None, &loc.country)
+            .map_err(|e| match e {
+                // Name the fields as the booking request has them.
+                AppError::Invalid(list) => AppError::Invalid(
+                    list.into_iter()
+                        .map(|i| validate::Invalid::new(format!("customer.{}", i.field), i.message))
+                        .collect(),
+                ),
+                e => e,
+            })?;
         let (found, _created) = tx.tenant(ctx.tenant).find_or_create_customer(&cust).await?;
         Ok(found.id)
     }

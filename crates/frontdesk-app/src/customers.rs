@@ -113,8 +113,20 @@ impl App {
         input: &CustomerIn,
         old: Option<&Customer>,
     ) -> AppResult<Customer> {
-        let now = self.now_ms();
         let country = self.business_country(ctx).await?;
+        self.validate_customer_for(ctx, input, old, &country)
+    }
+
+    /// Validates a customer's fields, parsing the phone with `country` (the location's when a
+    /// booking names the customer).
+    pub(crate) fn validate_customer_for(
+        &self,
+        ctx: &Ctx,
+        input: &CustomerIn,
+        old: Option<&Customer>,
+        country: &str,
+    ) -> AppResult<Customer> {
+        let now = self.now_ms();
         let mut v = Validator::default();
         let name = v.check(validate::text("name", &input.name, 1, 120, false));
         let phone = match input
@@ -123,7 +135,7 @@ impl App {
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            Some(p) => v.check(validate::phone("phone", p, &country)).map(Some),
+            Some(p) => v.check(validate::phone("phone", p, country)).map(Some),
             None => Some(None),
         };
         let email = match input
