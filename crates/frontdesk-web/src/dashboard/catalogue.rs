@@ -1148,9 +1148,12 @@ pub async fn set_service_requirements(
                         AppError::invalid("groups", "must be rooms or equipment of this location")
                     }
                     e => rename(e, |field| {
-                        field
-                            .starts_with("groups")
-                            .then(|| ("groups".to_string(), None))
+                        field.starts_with("groups").then(|| {
+                            (
+                                "groups".to_string(),
+                                Some("must be rooms or equipment of this location".into()),
+                            )
+                        })
                     }),
                 };
                 match refused(&state, &layout, &back, e) {

@@ -147,14 +147,21 @@ fn not_found(layout: &Layout) -> PageError {
     PageError::app(AppError::NotFound, layout)
 }
 
+/// `max_seats` below `min_seats`, in the form's words (other messages about it stay).
 fn seats_rename(e: AppError) -> AppError {
-    rename(e, |field| match field {
-        "max_seats" => Some((
-            "max_seats".into(),
-            Some("must not be less than the fewest seats (1 to 50)".into()),
-        )),
-        _ => None,
-    })
+    match e {
+        AppError::Invalid(list) => AppError::Invalid(
+            list.into_iter()
+                .map(|mut i| {
+                    if i.field == "max_seats" && i.message.contains("min_seats") {
+                        i.message = "must not be less than the fewest".into();
+                    }
+                    i
+                })
+                .collect(),
+        ),
+        e => e,
+    }
 }
 
 // ----- tables and areas -----------------------------------------------------------------------
@@ -1187,33 +1194,46 @@ fn period_in(f: &Vals, errs: &mut Errors) -> (PeriodIn, Vec<usize>) {
 /// The use case's field names → the form's (`turn_times[1].minutes` → `tt2_min`), with words
 /// for people.
 fn period_rename(e: AppError, rows: &[usize]) -> AppError {
-    rename(e, |field| {
-        match field {
-        "start_min" => Some(("start".into(), Some("must be a time such as 18:00".into()))),
-        "last_seating_min" => Some((
-            "last_seating".into(),
-            Some("must not be before the first seating".into()),
-        )),
-        "turn_times" => Some((
-            "turn_times".into(),
-            Some("need at least one row (at most 20)".into()),
-        )),
-        "pacing_max_covers" => Some((
-            "pacing_max_covers".into(),
-            Some("and the pacing window go together: fill in both or neither (1 to 1000 covers, 5 to 240 minutes)".into()),
-        )),
-        f => {
-            let rest = f.strip_prefix("turn_times[")?;
-            let (i, k) = rest.split_once("].")?;
-            let row = rows.get(i.parse::<usize>().ok()?)?;
-            match k {
-                "max_party" => Some((format!("tt{row}_party"), None)),
-                "minutes" => Some((format!("tt{row}_min"), None)),
-                _ => None,
-            }
+    let AppError::Invalid(list) = e else {
+        return e;
+    };
+    let turn = |f: &str| {
+        let rest = f.strip_prefix("turn_times[")?;
+        let (i, k) = rest.split_once("].")?;
+        let row = rows.get(i.parse::<usize>().ok()?)?;
+        match k {
+            "max_party" => Some(format!("tt{row}_party")),
+            "minutes" => Some(format!("tt{row}_min")),
+            _ => None,
         }
-    }
-    })
+    };
+    AppError::Invalid(
+        list.into_iter()
+            .map(|mut i| {
+                match i.field.as_str() {
+                    "start_min" => {
+                        i.field = "start".into();
+                        i.message = "must be a time such as 18:00".into();
+                    }
+                    "last_seating_min" => {
+                        i.field = "last_seating".into();
+                        i.message = "must not be before the first seating".into();
+                    }
+                    "turn_times" => i.message = "need at least one row (at most 20)".into(),
+                    "pacing_max_covers" if i.message.contains("needs both") => {
+                        i.message =
+                            "and the pacing window go together: fill in both or neither".into();
+                    }
+                    f => {
+                        if let Some(field) = turn(f) {
+                            i.field = field;
+                        }
+                    }
+                }
+                i
+            })
+            .collect(),
+    )
 }
 
 /// The weekday checkboxes: value, name, ticked.
