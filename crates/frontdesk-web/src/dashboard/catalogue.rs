@@ -1,6 +1,8 @@
-//! The catalogue screens of a location: services (with the staff who perform them), the team's
-//! staff, rooms and equipment (with their weekly hours and time off), and the location's opening
-//! hours, closures and booking rules.
+//! The catalogue screens of a location: services (with the staff who perform them, their own
+//! durations and prices, and the rooms/equipment each needs), the team's staff, rooms and
+//! equipment (with their weekly hours and time off), and the location's opening hours, closures
+//! and booking rules. The restaurant screens (tables, areas, combinations, service periods) are
+//! in [`super::restaurant`] and share the helpers and the tabs ([`Head`]) of this module.
 //!
 //! Handlers call the catalogue use cases only. Owners and admins edit; other roles see the same
 //! pages read-only, and a form the use case refuses to them comes back as a flash message.
