@@ -152,6 +152,9 @@ pub struct Store {
     /// handler (which sleeps in steps of milliseconds and wastes most of the write capacity under
     /// contention). Other processes on the same file still meet `busy_timeout`.
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the connection writers use, apart from the readers' pool, so a writer holding
+    /// the gate never waits behind readers for a connection.
+    writer: Option<SqlitePool>,
 }
 
 /// A write transaction. On SQLite it is opened with `BEGIN IMMEDIATE`, so two writers never
@@ -165,6 +168,7 @@ impl Store {
     /// Connects to the database named by the URL (SQLite files are created if missing).
     pub async fn connect(opts: &ConnectOptions) -> StoreResult<Self> {
         let url = opts.url.as_str();
+        let mut writer = None;
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let o = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -183,8 +187,18 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.acquire_timeout)
-                .connect_with(o)
+                .connect_with(o.clone())
                 .await?;
+            // An in-memory database exists once per connection: keep it to one pool.
+            if !url.contains(":memory:") && !url.contains("mode=memory") {
+                writer = Some(
+                    SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(opts.acquire_timeout)
+                        .connect_with(o)
+                        .await?,
+                );
+            }
             Db::Sqlite(pool)
         } else {
             return Err(StoreError::Corrupt(format!(
@@ -195,6 +209,7 @@ impl Store {
         Ok(Self {
             db,
             write_gate: Default::default(),
+            writer,
         })
     }
 
@@ -240,6 +255,7 @@ impl Store {
     pub async fn begin(&self) -> StoreResult<Tx> {
         let (inner, gate) = match &self.db {
             Db::Sqlite(p) => {
+                let p = self.writer.as_ref().unwrap_or(p);
                 let gate = self.write_gate.clone().lock_owned().await;
                 (
                     TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?),
@@ -253,6 +269,9 @@ impl Store {
 
     /// Closes the pool (on shutdown).
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            w.close().await;
+        }
         on_pool!(&self.db, |p| p.close().await)
     }
 
