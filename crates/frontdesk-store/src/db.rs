@@ -18,6 +18,23 @@ macro_rules! on_pool {
     };
 }
 
+/// Like `on_pool!` for a single auto-committed write outside a transaction: on SQLite it takes
+/// the writers' gate and connection, so it never fights a transaction for the file lock (the
+/// loser would sleep in the busy handler).
+#[macro_export]
+macro_rules! on_write_pool {
+    ($store:expr, |$p:ident| $body:expr) => {
+        match &$store.db {
+            $crate::db_internal::Db::Sqlite(read) => {
+                let _gate = $store.write_gate_lock().await?;
+                let $p = $store.writer.as_ref().unwrap_or(read);
+                $body
+            }
+            $crate::db_internal::Db::Postgres($p) => $body,
+        }
+    };
+}
+
 /// Runs `$body` with `$c` bound to the transaction's connection.
 #[macro_export]
 macro_rules! on_tx {
@@ -151,10 +168,10 @@ pub struct Store {
     /// SQLite has one writer: writers of this process queue here instead of polling the busy
     /// handler (which sleeps in steps of milliseconds and wastes most of the write capacity under
     /// contention). Other processes on the same file still meet `busy_timeout`.
-    write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    pub(crate) write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// SQLite: the connection writers use, apart from the readers' pool, so a writer holding
     /// the gate never waits behind readers for a connection.
-    writer: Option<SqlitePool>,
+    pub(crate) writer: Option<SqlitePool>,
 }
 
 /// A write transaction. On SQLite it is opened with `BEGIN IMMEDIATE`, so two writers never
@@ -256,7 +273,7 @@ impl Store {
         let (inner, gate) = match &self.db {
             Db::Sqlite(p) => {
                 let p = self.writer.as_ref().unwrap_or(p);
-                let gate = self.write_gate.clone().lock_owned().await;
+                let gate = self.write_gate_lock().await?;
                 (
                     TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?),
                     Some(gate),
@@ -265,6 +282,17 @@ impl Store {
             Db::Postgres(p) => (TxInner::Postgres(p.begin().await.map_err(map_err)?), None),
         };
         Ok(Tx { inner, _gate: gate })
+    }
+
+    /// Waits for the SQLite writers' gate. Bounded, so a task that asked for it twice (holding
+    /// a transaction while writing outside it) fails with "unavailable" instead of hanging.
+    pub(crate) async fn write_gate_lock(&self) -> StoreResult<tokio::sync::OwnedMutexGuard<()>> {
+        tokio::time::timeout(
+            Duration::from_secs(15),
+            self.write_gate.clone().lock_owned(),
+        )
+        .await
+        .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))
     }
 
     /// Closes the pool (on shutdown).

@@ -76,7 +76,7 @@ impl Store {
 
     /// Marks a session as seen (at most once a minute per session, by the caller's choice).
     pub async fn touch_session(&self, id: SessionId, now: i64) -> StoreResult<()> {
-        on_pool!(&self.db, |p| sqlx::query(
+        on_write_pool!(self, |p| sqlx::query(
             "UPDATE sessions SET last_seen_at_ms = $2 WHERE id = $1"
         )
         .bind(id)
@@ -127,7 +127,7 @@ impl Store {
 
     /// Records that an API key was used.
     pub async fn touch_api_key(&self, tenant: TenantId, id: ApiKeyId, now: i64) -> StoreResult<()> {
-        on_pool!(&self.db, |p| sqlx::query(
+        on_write_pool!(self, |p| sqlx::query(
             "UPDATE api_keys SET last_used_at_ms = $3 WHERE tenant_id = $1 AND id = $2"
         )
         .bind(tenant)
@@ -167,7 +167,7 @@ impl Store {
         new: &str,
         new_kid: &str,
     ) -> StoreResult<bool> {
-        let n = on_pool!(&self.db, |p| {
+        let n = on_write_pool!(self, |p| {
             sqlx::query(
             "UPDATE secrets SET ciphertext = $4, key_id = $5 WHERE tenant_id = $1 AND id = $2 AND ciphertext = $3"
         )
@@ -210,7 +210,7 @@ impl Store {
 
     /// Deletes expired sessions and used or expired link tokens; returns how many rows went.
     pub async fn purge_expired_auth(&self, now: i64) -> StoreResult<u64> {
-        let a = on_pool!(&self.db, |p| sqlx::query(
+        let a = on_write_pool!(self, |p| sqlx::query(
             "DELETE FROM sessions WHERE expires_at_ms <= $1"
         )
         .bind(now)
@@ -218,7 +218,7 @@ impl Store {
         .await
         .map_err(map_err)
         .map(|r| r.rows_affected()))?;
-        let b = on_pool!(&self.db, |p| sqlx::query(
+        let b = on_write_pool!(self, |p| sqlx::query(
             "DELETE FROM auth_tokens WHERE expires_at_ms <= $1 OR used_at_ms IS NOT NULL"
         )
         .bind(now)
@@ -226,7 +226,7 @@ impl Store {
         .await
         .map_err(map_err)
         .map(|r| r.rows_affected()))?;
-        let c = on_pool!(&self.db, |p| {
+        let c = on_write_pool!(self, |p| {
             sqlx::query(
             "DELETE FROM memberships WHERE role = 'support' AND expires_at_ms IS NOT NULL AND expires_at_ms <= $1"
         )
@@ -236,7 +236,7 @@ impl Store {
         .map_err(map_err)
         .map(|r| r.rows_affected())
         })?;
-        let d = on_pool!(&self.db, |p| sqlx::query(
+        let d = on_write_pool!(self, |p| sqlx::query(
             "DELETE FROM rate_counters WHERE window_start_ms < $1"
         )
         .bind(now - 2 * 86_400_000)

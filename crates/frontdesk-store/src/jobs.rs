@@ -157,7 +157,7 @@ impl Store {
 
     /// Marks a claimed job done. False if the lease was lost (another worker took it over).
     pub async fn complete_job(&self, id: JobId, worker: &str, now: i64) -> StoreResult<bool> {
-        let n = on_pool!(&self.db, |p| {
+        let n = on_write_pool!(self, |p| {
             sqlx::query(
             "UPDATE jobs SET status = 'done', locked_until_ms = NULL, finished_at_ms = $3, updated_at_ms = $3, last_error = NULL
              WHERE id = $1 AND locked_by = $2 AND status = 'running'"
@@ -185,7 +185,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let error: String = error.chars().take(2000).collect();
         let n = match retry_at_ms {
-            Some(at) => on_pool!(&self.db, |p| {
+            Some(at) => on_write_pool!(self, |p| {
                 sqlx::query(
                 "UPDATE jobs SET status = 'queued', run_at_ms = $4, locked_until_ms = NULL, locked_by = NULL, last_error = $3, updated_at_ms = $5
                  WHERE id = $1 AND locked_by = $2 AND status = 'running'"
@@ -200,7 +200,7 @@ impl Store {
             .map_err(map_err)
             .map(|r| r.rows_affected())
             })?,
-            None => on_pool!(&self.db, |p| {
+            None => on_write_pool!(self, |p| {
                 sqlx::query(
                 "UPDATE jobs SET status = 'dead', locked_until_ms = NULL, last_error = $3, updated_at_ms = $4, finished_at_ms = $4
                  WHERE id = $1 AND locked_by = $2 AND status = 'running'"
@@ -253,7 +253,7 @@ impl Store {
 
     /// Puts a business's dead job back in the queue. False if not found or not dead.
     pub async fn retry_dead_job(&self, tenant: TenantId, id: JobId, now: i64) -> StoreResult<bool> {
-        let n = on_pool!(&self.db, |p| {
+        let n = on_write_pool!(self, |p| {
             sqlx::query(
             "UPDATE jobs SET status = 'queued', run_at_ms = $3, attempts = 0, finished_at_ms = NULL, updated_at_ms = $3
              WHERE tenant_id = $1 AND id = $2 AND status = 'dead'"
@@ -281,7 +281,7 @@ impl Store {
 
     /// Deletes finished (done) jobs older than `before_ms` whose dedupe keys are no longer needed.
     pub async fn purge_done_jobs(&self, before_ms: i64) -> StoreResult<u64> {
-        on_pool!(&self.db, |p| sqlx::query(
+        on_write_pool!(self, |p| sqlx::query(
             "DELETE FROM jobs WHERE status = 'done' AND finished_at_ms < $1"
         )
         .bind(before_ms)

@@ -100,7 +100,7 @@ impl Store {
 
     /// Marks an e-mail delivered.
     pub async fn mark_mail_sent(&self, id: MailId, transport: &str, now: i64) -> StoreResult<()> {
-        on_pool!(&self.db, |p| {
+        on_write_pool!(self, |p| {
             sqlx::query("UPDATE mail_outbox SET status = 'sent', transport = $2, sent_at_ms = $3, error = NULL WHERE id = $1")
             .bind(id)
             .bind(transport)
@@ -120,7 +120,7 @@ impl Store {
         final_failure: bool,
     ) -> StoreResult<()> {
         let status = if final_failure { "failed" } else { "queued" };
-        on_pool!(&self.db, |p| sqlx::query(
+        on_write_pool!(self, |p| sqlx::query(
             "UPDATE mail_outbox SET status = $2, error = $3 WHERE id = $1"
         )
         .bind(id)

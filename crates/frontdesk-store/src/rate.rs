@@ -7,7 +7,7 @@ impl Store {
     /// Adds one to the counter `key` for the window containing `now` and returns the new count.
     pub async fn hit_counter(&self, key: &str, window_ms: i64, now: i64) -> StoreResult<i64> {
         let start = now - now.rem_euclid(window_ms);
-        let n: (i64,) = on_pool!(&self.db, |p| sqlx::query_as(
+        let n: (i64,) = on_write_pool!(self, |p| sqlx::query_as(
             "INSERT INTO rate_counters (key, window_start_ms, count) VALUES ($1, $2, 1)
              ON CONFLICT (key, window_start_ms) DO UPDATE SET count = rate_counters.count + 1
              RETURNING count"
@@ -36,7 +36,7 @@ impl Store {
 
     /// Clears the counter `key` (e.g. after a successful sign-in).
     pub async fn reset_counter(&self, key: &str) -> StoreResult<()> {
-        on_pool!(&self.db, |p| sqlx::query(
+        on_write_pool!(self, |p| sqlx::query(
             "DELETE FROM rate_counters WHERE key = $1"
         )
         .bind(key)
