@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
-use crate::api::{access, auth, bookings, business, catalogue, dto, ops, team};
+use crate::api::{access, auth, bookings, business, catalogue, dto, notifications, ops, team};
 
 /// The API document.
 #[derive(OpenApi)]
@@ -55,10 +55,20 @@ pub struct ApiDoc;
 )]
 pub struct BookingsDoc;
 
+/// Notifications: SMS outbox and credits, settings, templates, a booking's notifications.
+#[derive(OpenApi)]
+#[openapi(
+    paths(notifications::list_sms, notifications::get_sms_credits),
+    components(schemas(notifications::SmsOut, notifications::SmsCreditsOut)),
+    tags((name = "notifications", description = "SMS outbox and credits, notification settings, owner-editable message templates with preview, and the notifications of each booking"))
+)]
+pub struct NotificationsDoc;
+
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(BookingsDoc::openapi());
+    doc.merge(NotificationsDoc::openapi());
     doc
 }
 
