@@ -14,6 +14,7 @@ pub mod error;
 pub mod jobs;
 pub mod keys;
 pub mod mail;
+pub mod notify;
 pub mod passwords;
 pub mod secrets;
 pub mod sms;

@@ -308,41 +308,6 @@ impl App {
         Ok(balance)
     }
 
-    /// E-mails the owners that the balance fell below the threshold (once per crossing; the
-    /// debit that crossed it marked the alert sent in the same transaction).
-    async fn queue_low_credit_alert(
-        &self,
-        tx: &mut Tx,
-        tenant: TenantId,
-        balance: i64,
-    ) -> AppResult<()> {
-        let t = self.store.tenant(tenant);
-        let business = t.get().await?.map(|b| b.name).unwrap_or_default();
-        for m in t.members().await?.into_iter().filter(|m| m.role == "owner") {
-            let (text, html) = crate::mail::link_mail(
-                &format!("Hello {},", m.name),
-                &[&format!(
-                    "{business} has {balance} SMS credits left. When they run out, one-time codes and text reminders cannot be sent (reminders fall back to e-mail where the customer gave one)."
-                )],
-                "Open your dashboard",
-                &format!("{}/app/notifications", self.config.base_url),
-                "You receive this e-mail once each time the balance falls below your alert threshold.",
-            );
-            self.queue_mail(
-                tx,
-                crate::mail::OutgoingMail {
-                    tenant: Some(tenant),
-                    to: m.email.clone(),
-                    subject: format!("{business}: SMS credits are running low ({balance} left)"),
-                    text,
-                    html: Some(html),
-                },
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
     /// The name of the configured SMS transport.
     pub fn sms_provider(&self) -> &'static str {
         self.sms.transport.name()

@@ -700,9 +700,8 @@ impl Store {
         id: SmsId,
         now: i64,
     ) -> StoreResult<bool> {
-        let n =
-            on_pool!(&self.db, |p| {
-                sqlx::query(
+        let n = on_pool!(&self.db, |p| {
+            sqlx::query(
             "UPDATE sms_outbox SET status = 'sending', attempts = attempts + 1, updated_at_ms = $3
              WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'sending')"
         )
@@ -713,7 +712,7 @@ impl Store {
         .await
         .map_err(map_err)
         .map(|r| r.rows_affected())
-            })?;
+        })?;
         Ok(n == 1)
     }
 
