@@ -85,6 +85,11 @@ impl SmsSender {
     }
 }
 
+/// Billable segments of a text (GSM-7 or UCS-2).
+pub fn segments_of(text: &str) -> u32 {
+    segments(text)
+}
+
 /// Whether `s` looks like an E.164 number: `+`, then 8 to 15 digits, not starting with 0.
 pub fn is_e164(s: &str) -> bool {
     let Some(d) = s.strip_prefix('+') else {

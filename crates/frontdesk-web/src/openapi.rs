@@ -58,8 +58,12 @@ pub struct BookingsDoc;
 /// Notifications: SMS outbox and credits, settings, templates, a booking's notifications.
 #[derive(OpenApi)]
 #[openapi(
-    paths(notifications::list_sms, notifications::get_sms_credits),
-    components(schemas(notifications::SmsOut, notifications::SmsCreditsOut)),
+    paths(notifications::list_sms, notifications::get_sms_credits, notifications::get_settings, notifications::put_settings,
+        notifications::list_templates, notifications::put_template, notifications::preview_template, notifications::reset_template,
+        notifications::booking_notifications, notifications::set_review_request),
+    components(schemas(notifications::SmsOut, notifications::SmsCreditsOut, notifications::TemplateOut, notifications::PreviewOut,
+        notifications::NotificationOut, notifications::ReviewRequestIn, frontdesk_app::notify::NotificationSettingsIn,
+        frontdesk_app::notify::NotificationSettingsOut, frontdesk_app::notify::TemplateIn, frontdesk_app::notify::TemplateKey)),
     tags((name = "notifications", description = "SMS outbox and credits, notification settings, owner-editable message templates with preview, and the notifications of each booking"))
 )]
 pub struct NotificationsDoc;

@@ -370,6 +370,8 @@ fn render_one(
 /// Turns escaped text into HTML paragraphs with line breaks and links.
 fn paragraphs(escaped: &str) -> String {
     let mut html = String::new();
+    // minijinja also escapes `/`, which is harmless in HTML text and would break links.
+    let escaped = escaped.replace("&#x2f;", "/");
     for para in escaped.replace("\r\n", "\n").split("\n\n") {
         let p = para.trim_matches('\n');
         if p.trim().is_empty() {
