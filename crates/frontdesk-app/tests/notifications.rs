@@ -495,3 +495,72 @@ async fn names_are_escaped_in_html_mail_and_bad_templates_are_refused() {
         .await
         .assert_problem(StatusCode::FORBIDDEN, "owner_only");
 }
+
+#[tokio::test]
+async fn owners_edit_preview_and_reset_templates_in_the_dashboard() {
+    let d = desk().await;
+    let page = d
+        .app
+        .get("/app/notifications?kind=booking_reminder&channel=sms&language=it")
+        .cookie(&d.owner.cookie)
+        .send()
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.text.contains("Promemoria da {{ business }}"),
+        "the Italian default is shown"
+    );
+    let prev = d
+        .app
+        .post("/app/notifications/template")
+        .cookie(&d.owner.cookie)
+        .form(&[
+            ("kind", "booking_reminder"),
+            ("channel", "sms"),
+            ("language", "it"),
+            ("body", "Ciao {{ customer_name }}, {{ when }}"),
+            ("action", "preview"),
+        ])
+        .send()
+        .await;
+    assert_eq!(prev.status, StatusCode::OK, "{}", prev.text);
+    assert!(
+        prev.text
+            .contains("Ciao Giulia Rossi, martedì 24 novembre 2026 alle 10:00"),
+        "{}",
+        prev.text
+    );
+    let bad = d
+        .app
+        .post("/app/notifications/template")
+        .cookie(&d.owner.cookie)
+        .form(&[
+            ("kind", "booking_reminder"),
+            ("channel", "sms"),
+            ("language", "it"),
+            ("body", "{{ oops"),
+            ("action", "save"),
+        ])
+        .send()
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = d
+        .app
+        .post("/app/notifications")
+        .cookie(&d.owner.cookie)
+        .form(&[
+            ("reminder_hours", "2"),
+            ("customer_channel", "sms"),
+            ("admin_enabled", "on"),
+        ])
+        .send()
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let s = d
+        .app
+        .get("/api/v1/notification-settings")
+        .cookie(&d.owner.cookie)
+        .send()
+        .await;
+    assert_eq!(s.json["reminder_hours"], 2);
+}

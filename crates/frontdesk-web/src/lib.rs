@@ -108,6 +108,8 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
     table.extend(sys_table);
     let (ntf_api, ntf_api_table) = api::notifications::routes();
     table.extend(ntf_api_table);
+    let (ntf_pages, ntf_pages_table) = dashboard::notifications::routes();
+    table.extend(ntf_pages_table);
 
     let mut csrf = CsrfLayer::new();
     for o in &state.web.trusted_origins {
@@ -120,6 +122,7 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .merge(pages)
         .merge(sys)
         .merge(ntf_api)
+        .merge(ntf_pages)
         .merge(openapi::docs_router())
         .fallback(dashboard::fallback)
         .layer(csrf)
