@@ -260,7 +260,7 @@ impl App {
     }
 
     /// Adds a notification and its dispatch job, unless the booking already has one with `key`.
-    #[allow(clippy::too_many_arguments, reason = "one row's fields")]
+    #[expect(clippy::too_many_arguments, reason = "one row's fields")]
     async fn schedule(
         &self,
         tx: &mut Tx,
@@ -980,6 +980,10 @@ impl App {
     }
 
     /// The welcome e-mail to a new owner, in their language (queued in the sign-up transaction).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the facts of a sign-up, each a plain value"
+    )]
     pub(crate) async fn queue_welcome(
         &self,
         tx: &mut Tx,
