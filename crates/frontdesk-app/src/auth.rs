@@ -215,25 +215,14 @@ impl App {
             json!({ "method": "signup" }),
         )
         .await?;
-        let (text, html) = link_mail(
-            &format!("Welcome to Frontdesk, {}!", user.name),
-            &[&format!(
-                "Your business {business} is ready. Your public booking page will live at {}/{}.",
-                self.config.base_url, location.slug
-            )],
-            "Open your dashboard",
-            &format!("{}/app", self.config.base_url),
-            "You receive this e-mail because you created a Frontdesk account.",
-        );
-        self.queue_mail(
+        self.queue_welcome(
             &mut tx,
-            OutgoingMail {
-                tenant: Some(tenant),
-                to: user.email.clone(),
-                subject: format!("Welcome to Frontdesk — {business}"),
-                text,
-                html: Some(html),
-            },
+            tenant,
+            &user.name,
+            &user.email,
+            &language,
+            &business,
+            &location.slug,
         )
         .await?;
         tx.commit().await?;

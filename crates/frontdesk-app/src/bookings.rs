@@ -859,6 +859,13 @@ impl App {
                 }
                 Err(e) => return Err(e.into()),
             }
+            self.booking_changed(
+                &mut tx,
+                ctx.tenant,
+                &nb.booking,
+                crate::notify::BookingChange::Created,
+            )
+            .await?;
             if i == 0 {
                 first_token = Some(cred.render("mb"));
             }
@@ -1092,6 +1099,15 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         }
+        self.booking_changed(
+            &mut tx,
+            ctx.tenant,
+            &nb.booking,
+            crate::notify::BookingChange::Rescheduled {
+                previous_start_ms: b.starts_at_ms,
+            },
+        )
+        .await?;
         if let Some(c) = b.customer_id {
             tx.tenant(ctx.tenant).refresh_customer_stats(c, now).await?;
         }
@@ -1169,6 +1185,13 @@ impl App {
                 format!("a {} booking cannot be {}", b.status, past_tense(action)),
             ));
         }
+        self.booking_changed(
+            &mut tx,
+            ctx.tenant,
+            &b,
+            crate::notify::BookingChange::to_status(to, reason.as_deref()),
+        )
+        .await?;
         if let Some(c) = b.customer_id {
             tx.tenant(ctx.tenant).refresh_customer_stats(c, now).await?;
         }

@@ -38,6 +38,37 @@ pub(crate) fn registry(app: App) -> Registry {
         }
     });
     let a = app.clone();
+    r.register(crate::sms::JOB_SEND_SMS, move |job| {
+        let a = a.clone();
+        async move {
+            let v: serde_json::Value =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Fatal(e.into()))?;
+            let tenant: frontdesk_core::TenantId = serde_json::from_value(v["tenant_id"].clone())
+                .map_err(|e| JobError::Fatal(e.into()))?;
+            let id: frontdesk_core::SmsId = serde_json::from_value(v["sms_id"].clone())
+                .map_err(|e| JobError::Fatal(e.into()))?;
+            a.deliver_sms(tenant, id, job.attempts >= job.max_attempts)
+                .await
+        }
+    });
+    let a = app.clone();
+    r.register(crate::notify::JOB_DISPATCH, move |job| {
+        let a = a.clone();
+        async move {
+            let v: serde_json::Value =
+                serde_json::from_str(&job.payload).map_err(|e| JobError::Fatal(e.into()))?;
+            let tenant: frontdesk_core::TenantId = serde_json::from_value(v["tenant_id"].clone())
+                .map_err(|e| JobError::Fatal(e.into()))?;
+            let id: frontdesk_core::NotificationId =
+                serde_json::from_value(v["notification_id"].clone())
+                    .map_err(|e| JobError::Fatal(e.into()))?;
+            let version = v["version"]
+                .as_i64()
+                .ok_or_else(|| JobError::Fatal(anyhow::anyhow!("no version")))?;
+            a.dispatch_notification(tenant, id, version).await
+        }
+    });
+    let a = app.clone();
     r.register(JOB_REENCRYPT, move |_job| {
         let a = a.clone();
         async move {

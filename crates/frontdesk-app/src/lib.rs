@@ -14,8 +14,10 @@ pub mod error;
 pub mod jobs;
 pub mod keys;
 pub mod mail;
+pub mod notify;
 pub mod passwords;
 pub mod secrets;
+pub mod sms;
 pub mod support;
 pub mod team;
 
@@ -51,6 +53,8 @@ pub struct AppConfig {
     pub keyring_file: Option<PathBuf>,
     /// How e-mail leaves.
     pub mail: mail::MailConfig,
+    /// How SMS leaves and how credits are counted.
+    pub sms: sms::SmsConfig,
     /// Longest support grant an owner can give.
     pub max_support_grant: Duration,
     /// How long an availability snapshot of a location may be reused by reads (0 = never).
@@ -75,6 +79,7 @@ impl AppConfig {
             mail: mail::MailConfig::Outbox {
                 dir: dir.join("outbox"),
             },
+            sms: sms::SmsConfig::outbox(dir.join("outbox")),
             max_support_grant: Duration::from_secs(14 * 24 * 3600),
             availability_cache: Duration::from_millis(1500),
         }
@@ -173,6 +178,7 @@ pub struct App {
     /// Wakes job workers after an enqueue.
     pub waker: Waker,
     mailer: mail::Mailer,
+    sms: sms::SmsSender,
     pub(crate) views: catalog_view::ViewCache,
 }
 
@@ -193,7 +199,9 @@ impl App {
         keyring: Keyring,
     ) -> anyhow::Result<Self> {
         let mailer = mail::Mailer::new(&config.mail)?;
+        let sms = sms::SmsSender::new(&config.sms);
         Ok(Self {
+            sms,
             store,
             clock,
             hasher: passwords::Hasher::new(config.hash_concurrency),

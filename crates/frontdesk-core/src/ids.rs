@@ -171,6 +171,10 @@ typed_id!(/// An e-mail in the outbox.
     MailId, "mail", "mail");
 typed_id!(/// A single-use sign-in or password-reset link.
     AuthTokenId, "atk", "auth token");
+typed_id!(/// A text message in the SMS outbox.
+    SmsId, "sms", "sms");
+typed_id!(/// A booking notification (confirmation, reminder, notice…) in its ledger.
+    NotificationId, "ntf", "notification");
 
 typed_id!(/// A bookable resource: staff member, room, equipment or restaurant table.
     ResourceId, "res", "resource");

@@ -22,6 +22,9 @@ use tokio::sync::Notify;
 pub const QUEUE_DEFAULT: &str = "default";
 /// The queue for periodic maintenance.
 pub const QUEUE_MAINTENANCE: &str = "maintenance";
+/// The queue for messages someone is waiting for right now (one-time codes): never behind a
+/// backlog of reminders.
+pub const QUEUE_URGENT: &str = "urgent";
 
 /// How a handler's failure should be treated.
 #[derive(Debug)]
@@ -97,7 +100,11 @@ pub struct WorkerConfig {
 impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
-            queues: vec![QUEUE_DEFAULT.into(), QUEUE_MAINTENANCE.into()],
+            queues: vec![
+                QUEUE_URGENT.into(),
+                QUEUE_DEFAULT.into(),
+                QUEUE_MAINTENANCE.into(),
+            ],
             lease: Duration::from_secs(60),
             poll: Duration::from_secs(2),
             batch: 16,

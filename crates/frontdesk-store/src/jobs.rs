@@ -90,6 +90,23 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Deletes a job that is still waiting, by its dedupe key (a rescheduled or cancelled
+    /// notification's old dispatch). A job already running is left alone; its handler finds
+    /// the work superseded. True if one was deleted.
+    pub async fn delete_queued_job(&mut self, dedupe_key: &str) -> StoreResult<bool> {
+        let n = on_tx!(self, |c| sqlx::query(
+            "DELETE FROM jobs WHERE dedupe_key = $1 AND status = 'queued'"
+        )
+        .bind(dedupe_key)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}
+
 impl Store {
     /// Enqueues a job on its own (for work not tied to another write, e.g. periodic sweeps).
     pub async fn enqueue(&self, j: &NewJob, now: i64) -> StoreResult<Option<JobId>> {

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod mail;
 pub mod models;
 pub mod models_catalogue;
+pub mod notify;
 pub mod rate;
 mod tenant;
 

@@ -21,6 +21,7 @@ use tower::ServiceExt;
 pub use frontdesk_store::Backend;
 
 pub mod seed;
+pub mod sms_fakes;
 pub mod smtp;
 
 /// The backend tests run on, from `FRONTDESK_TEST_BACKEND` (`sqlite` by default).
@@ -264,6 +265,10 @@ impl TestApp {
     pub async fn drain_jobs(&self) {
         let w = self.worker("test-drain");
         for _ in 0..50 {
+            let u = w
+                .run_once(frontdesk_jobs::QUEUE_URGENT)
+                .await
+                .expect("jobs");
             let a = w
                 .run_once(frontdesk_jobs::QUEUE_DEFAULT)
                 .await
@@ -272,7 +277,7 @@ impl TestApp {
                 .run_once(frontdesk_jobs::QUEUE_MAINTENANCE)
                 .await
                 .expect("jobs");
-            if a + b == 0 {
+            if u + a + b == 0 {
                 break;
             }
         }

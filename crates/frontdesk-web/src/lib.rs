@@ -106,6 +106,10 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
     table.extend(page_table);
     let (sys, sys_table) = routes::system_routes();
     table.extend(sys_table);
+    let (ntf_api, ntf_api_table) = api::notifications::routes();
+    table.extend(ntf_api_table);
+    let (ntf_pages, ntf_pages_table) = dashboard::notifications::routes();
+    table.extend(ntf_pages_table);
 
     let mut csrf = CsrfLayer::new();
     for o in &state.web.trusted_origins {
@@ -117,6 +121,8 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .merge(api)
         .merge(pages)
         .merge(sys)
+        .merge(ntf_api)
+        .merge(ntf_pages)
         .merge(openapi::docs_router())
         .fallback(dashboard::fallback)
         .layer(csrf)

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
-use crate::api::{access, auth, bookings, business, catalogue, dto, ops, team};
+use crate::api::{access, auth, bookings, business, catalogue, dto, notifications, ops, team};
 
 /// The API document.
 #[derive(OpenApi)]
@@ -55,10 +55,24 @@ pub struct ApiDoc;
 )]
 pub struct BookingsDoc;
 
+/// Notifications: SMS outbox and credits, settings, templates, a booking's notifications.
+#[derive(OpenApi)]
+#[openapi(
+    paths(notifications::list_sms, notifications::get_sms_credits, notifications::get_settings, notifications::put_settings,
+        notifications::list_templates, notifications::put_template, notifications::preview_template, notifications::reset_template,
+        notifications::booking_notifications, notifications::set_review_request),
+    components(schemas(notifications::SmsOut, notifications::SmsCreditsOut, notifications::TemplateOut, notifications::PreviewOut,
+        notifications::NotificationOut, notifications::ReviewRequestIn, frontdesk_app::notify::NotificationSettingsIn,
+        frontdesk_app::notify::NotificationSettingsOut, frontdesk_app::notify::TemplateIn, frontdesk_app::notify::TemplateKey)),
+    tags((name = "notifications", description = "SMS outbox and credits, notification settings, owner-editable message templates with preview, and the notifications of each booking"))
+)]
+pub struct NotificationsDoc;
+
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(BookingsDoc::openapi());
+    doc.merge(NotificationsDoc::openapi());
     doc
 }
 

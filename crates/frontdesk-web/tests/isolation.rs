@@ -334,6 +334,17 @@ fn json_body(method: &Method, path: &str, a: &TenantA) -> Option<Value> {
             "services": [{"service_id": a.salon.cut}], "start": "2026-11-24T16:00"})
         }
         ("POST", "/api/v1/bookings/{id}/reschedule") => json!({"start": "2026-11-24T16:00"}),
+        ("PUT", "/api/v1/bookings/{id}/review-request") => json!({"enabled": false}),
+        ("PUT", "/api/v1/notification-settings") => {
+            json!({"reminder_hours": 2, "admin_enabled": false, "customer_channel": "email"})
+        }
+        ("PUT", "/api/v1/notification-templates")
+        | ("POST", "/api/v1/notification-templates/preview") => {
+            json!({"kind": "booking_reminder", "channel": "sms", "language": "en", "body": "B walk {{ when }}"})
+        }
+        ("POST", "/api/v1/notification-templates/reset") => {
+            json!({"kind": "booking_reminder", "channel": "sms", "language": "en"})
+        }
         ("POST", p) if p.starts_with("/api/v1/bookings/{id}/") => json!({"reason": "walk"}),
         ("POST", "/api/v1/waitlist") => {
             json!({"location_id": a.location, "service_id": a.salon.cut,

@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use frontdesk_app::AppConfig;
 use frontdesk_app::mail::MailConfig;
+use frontdesk_app::sms::SmsConfig;
 use frontdesk_core::crypto::{Keyring, KeyringFile, decode_key};
 use frontdesk_web::WebConfig;
 
@@ -136,6 +137,51 @@ pub struct Common {
         default_value = "Frontdesk <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// Where SMS goes: `outbox` (text files in <data folder>/outbox, nothing leaves the machine),
+    /// `twilio` or `smsapi`.
+    #[arg(long, env = "FRONTDESK_SMS_PROVIDER", default_value = "outbox", value_parser = ["outbox", "twilio", "smsapi"])]
+    pub sms_provider: String,
+    /// Twilio account SID (`AC…`).
+    #[arg(long, env = "FRONTDESK_TWILIO_ACCOUNT_SID")]
+    pub twilio_account_sid: Option<String>,
+    /// Twilio auth token (or the API key secret when --twilio-api-key-sid is set).
+    #[arg(long, env = "FRONTDESK_TWILIO_AUTH_TOKEN", hide_env_values = true)]
+    pub twilio_auth_token: Option<String>,
+    /// Twilio API key SID (`SK…`) to authenticate with instead of the account SID.
+    #[arg(long, env = "FRONTDESK_TWILIO_API_KEY_SID")]
+    pub twilio_api_key_sid: Option<String>,
+    /// Twilio sender: a Twilio number in E.164 or an alphanumeric sender id.
+    #[arg(long, env = "FRONTDESK_TWILIO_FROM")]
+    pub twilio_from: Option<String>,
+    /// Twilio messaging service (`MG…`), used instead of --twilio-from.
+    #[arg(long, env = "FRONTDESK_TWILIO_MESSAGING_SERVICE_SID")]
+    pub twilio_messaging_service_sid: Option<String>,
+    /// Twilio API base URL.
+    #[arg(
+        long,
+        env = "FRONTDESK_TWILIO_BASE_URL",
+        default_value = "https://api.twilio.com"
+    )]
+    pub twilio_base_url: String,
+    /// SMSAPI OAuth token (from the SMSAPI customer panel).
+    #[arg(long, env = "FRONTDESK_SMSAPI_TOKEN", hide_env_values = true)]
+    pub smsapi_token: Option<String>,
+    /// SMSAPI registered sender name (up to 11 characters).
+    #[arg(long, env = "FRONTDESK_SMSAPI_FROM")]
+    pub smsapi_from: Option<String>,
+    /// SMSAPI base URL: https://api.smsapi.com (international) or https://api.smsapi.pl.
+    #[arg(
+        long,
+        env = "FRONTDESK_SMSAPI_BASE_URL",
+        default_value = "https://api.smsapi.com"
+    )]
+    pub smsapi_base_url: String,
+    /// SMS credits (segments) each business starts with.
+    #[arg(long, env = "FRONTDESK_SMS_INITIAL_CREDITS", default_value_t = 100)]
+    pub sms_initial_credits: i64,
+    /// Default balance below which owners get the low-credit e-mail (each owner can change it).
+    #[arg(long, env = "FRONTDESK_SMS_LOW_CREDIT_THRESHOLD", default_value_t = 20)]
+    pub sms_low_credit_threshold: i64,
     /// Session lifetime in hours.
     #[arg(long, env = "FRONTDESK_SESSION_TTL_HOURS", default_value_t = 24)]
     pub session_ttl_hours: u64,
@@ -316,6 +362,7 @@ impl Common {
                 dir: self.data_dir.join("outbox"),
             },
         };
+        let sms = self.sms_config()?;
         let https = base_url.starts_with("https://");
         let local = base_url.starts_with("http://127.")
             || base_url.starts_with("http://localhost")
@@ -336,6 +383,7 @@ impl Common {
             login_failures_per_ip: 50,
             keyring_file: self.master_key.is_none().then(|| self.keyring_path()),
             mail,
+            sms,
             max_support_grant: Duration::from_secs(14 * 86400),
             availability_cache: Duration::from_millis(self.availability_cache_ms),
         };
@@ -358,6 +406,78 @@ impl Common {
             metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),
         };
         Ok(Resolved { app, web })
+    }
+
+    /// The SMS transport and credit settings.
+    fn sms_config(&self) -> anyhow::Result<SmsConfig> {
+        use frontdesk_channels::sms::{SmsTransport, SmsapiConfig, TwilioConfig};
+        fn need(v: &Option<String>, var: &str, provider: &str) -> anyhow::Result<String> {
+            match v.as_deref().map(str::trim) {
+                Some(s) if !s.is_empty() => Ok(s.to_string()),
+                _ => bail!("{var} is required with FRONTDESK_SMS_PROVIDER={provider}"),
+            }
+        }
+        fn https(url: &str, var: &str) -> anyhow::Result<String> {
+            let u = url.trim().trim_end_matches('/');
+            if !u.starts_with("https://") {
+                bail!("{var} must be an https:// URL (got {u:?})");
+            }
+            Ok(u.to_string())
+        }
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let transport = match self.sms_provider.as_str() {
+            "twilio" => {
+                let p = "twilio";
+                let sid = need(&self.twilio_account_sid, "FRONTDESK_TWILIO_ACCOUNT_SID", p)?;
+                if !sid.starts_with("AC") {
+                    bail!("FRONTDESK_TWILIO_ACCOUNT_SID must start with AC");
+                }
+                let token = need(&self.twilio_auth_token, "FRONTDESK_TWILIO_AUTH_TOKEN", p)?;
+                let from = given(&self.twilio_from);
+                let mg = given(&self.twilio_messaging_service_sid);
+                if from.is_none() && mg.is_none() {
+                    bail!(
+                        "Twilio needs FRONTDESK_TWILIO_FROM or FRONTDESK_TWILIO_MESSAGING_SERVICE_SID"
+                    );
+                }
+                SmsTransport::Twilio(TwilioConfig {
+                    base_url: https(&self.twilio_base_url, "FRONTDESK_TWILIO_BASE_URL")?,
+                    account_sid: sid,
+                    auth_token: token.into(),
+                    api_key_sid: given(&self.twilio_api_key_sid),
+                    from,
+                    messaging_service_sid: mg,
+                    status_callback: None,
+                })
+            }
+            "smsapi" => {
+                let token = need(&self.smsapi_token, "FRONTDESK_SMSAPI_TOKEN", "smsapi")?;
+                let from = given(&self.smsapi_from);
+                if from.as_deref().is_some_and(|f| f.chars().count() > 11) {
+                    bail!("FRONTDESK_SMSAPI_FROM must be at most 11 characters");
+                }
+                SmsTransport::Smsapi(SmsapiConfig {
+                    base_url: https(&self.smsapi_base_url, "FRONTDESK_SMSAPI_BASE_URL")?,
+                    token: token.into(),
+                    from,
+                })
+            }
+            _ => SmsTransport::Outbox {
+                dir: self.data_dir.join("outbox"),
+            },
+        };
+        if !(0..=10_000_000).contains(&self.sms_initial_credits) {
+            bail!("FRONTDESK_SMS_INITIAL_CREDITS must be between 0 and 10000000");
+        }
+        if !(0..=1_000_000).contains(&self.sms_low_credit_threshold) {
+            bail!("FRONTDESK_SMS_LOW_CREDIT_THRESHOLD must be between 0 and 1000000");
+        }
+        Ok(SmsConfig {
+            transport,
+            initial_credits: self.sms_initial_credits,
+            low_credit_threshold: self.sms_low_credit_threshold,
+            allow_private_network: false,
+        })
     }
 
     /// Where the keyring file lives.

@@ -161,6 +161,15 @@ async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         }
         None => tracing::info!("e-mail goes out over SMTP"),
     }
+    match app.sms_outbox_dir() {
+        Some(dir) => {
+            tracing::info!(folder = %dir.display(), "development SMS: texts are written to the outbox folder (set --sms-provider to send them)")
+        }
+        None => tracing::info!(
+            provider = app.sms_provider(),
+            "SMS goes out through the provider"
+        ),
+    }
     tracing::info!(backend = ?app.store.backend(), "database ready");
     tracing::info!(
         "Frontdesk is listening on http://{addr} (dashboard: {}/login)",

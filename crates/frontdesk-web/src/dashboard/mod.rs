@@ -24,6 +24,7 @@ pub mod catalogue;
 pub mod clients;
 pub mod desk;
 pub mod floor;
+pub mod notifications;
 pub mod ops;
 pub mod page;
 pub mod restaurant;

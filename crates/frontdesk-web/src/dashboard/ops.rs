@@ -159,15 +159,23 @@ pub async fn retry_job(
 pub struct OutboxPage {
     layout: Layout,
     mails: Vec<Mail>,
+    texts: Vec<frontdesk_store::notify::Sms>,
+    sms_provider: &'static str,
 }
 
-/// GET /app/outbox (owners and admins; others get the 403 page)
+/// GET /app/outbox: e-mail and SMS (owners and admins; others get the 403 page)
 pub async fn outbox(
     State(state): State<AppState>,
     Page(Staff(ctx), layout): Page<Staff>,
 ) -> PageResult {
     let mails = state.app.list_mail(&ctx, 200).await.or_page(&layout)?;
-    ok(&OutboxPage { layout, mails })
+    let texts = state.app.list_sms(&ctx, 200).await.or_page(&layout)?;
+    ok(&OutboxPage {
+        layout,
+        mails,
+        texts,
+        sms_provider: state.app.sms_provider(),
+    })
 }
 
 /// One e-mail.

@@ -193,6 +193,7 @@ fn nav_for(role: Option<Role>, path: &str) -> Vec<NavItem> {
             items.extend([
                 ("/app/keys", "Keys"),
                 ("/app/support", "Support access"),
+                ("/app/notifications", "Notifications"),
                 ("/app/audit", "Audit log"),
                 ("/app/jobs", "Jobs"),
             ]);
