@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod keys;
+pub mod links;
 pub mod mail;
 pub mod notify;
 pub mod passwords;

@@ -121,7 +121,7 @@ async fn confirmation_and_reminder_go_out_exactly_once_even_across_a_crash() {
         conf[0].body
     );
     assert!(
-        conf[0].body.contains("/manage/mb_"),
+        conf[0].body.contains("/m/mb_"),
         "the confirmation carries a manage link: {}",
         conf[0].body
     );
@@ -472,7 +472,7 @@ async fn names_are_escaped_in_html_mail_and_bad_templates_are_refused() {
     let html = p.json["html"].as_str().unwrap();
     assert!(
         html.contains("&lt;b&gt;Giulia Rossi&lt;/b&gt;")
-            && html.contains("<a href=\"https://desk.example.com/manage/mb_SAMPLE\">"),
+            && html.contains("<a href=\"https://desk.example.com/m/mb_SAMPLE\">"),
         "{html}"
     );
     let reset = d
@@ -563,4 +563,83 @@ async fn owners_edit_preview_and_reset_templates_in_the_dashboard() {
         .send()
         .await;
     assert_eq!(s.json["reminder_hours"], 2);
+}
+
+/// Promise B5: every manage link a customer was sent keeps working (the one handed out at
+/// booking time, the confirmation's, the reminder's); forged or altered tokens open nothing.
+#[tokio::test]
+async fn every_manage_link_sent_keeps_working_and_forged_ones_open_nothing() {
+    let d = desk().await;
+    let r = d
+        .app
+        .post("/api/v1/bookings")
+        .cookie(&d.owner.cookie)
+        .json(&json!({"location_id": d.loc, "services": [{"service_id": d.cut}], "start": "2026-11-25T10:00", "customer": GIULIA()}))
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let bk = r.json["id"].as_str().unwrap().to_string();
+    let first = r.json["manage_token"].as_str().unwrap().to_string();
+    d.app.drain_jobs().await;
+    d.at("2026-11-24T09:00:01Z");
+    d.app.drain_jobs().await;
+    let token_in = |body: &str| {
+        let at = body.find("/m/mb_").expect("a manage link") + 3;
+        body[at..]
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let conf = token_in(&d.texts("booking_confirmation").await[0].body);
+    let rem = token_in(&d.texts("booking_reminder").await[0].body);
+    assert_ne!(conf, rem, "each message carries its own token");
+    for t in [&first, &conf, &rem] {
+        let b = d.app.app.booking_for_manage_token(t).await.unwrap();
+        assert_eq!(b.map(|b| b.id.to_string()), Some(bk.clone()), "{t}");
+    }
+    // Change one character of the secret: nothing.
+    let mut forged = rem.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    assert!(
+        d.app
+            .app
+            .booking_for_manage_token(&forged)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        d.app
+            .app
+            .booking_for_manage_token("mb_nope")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        d.app
+            .app
+            .booking_for_manage_token("")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Nothing is stored in the clear.
+    let stored = d
+        .app
+        .db
+        .store
+        .tenant(d.owner.tenant)
+        .booking(bk.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored
+            .manage_token_hash
+            .unwrap_or_default()
+            .contains(&first[3..])
+    );
 }

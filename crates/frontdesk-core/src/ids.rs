@@ -200,6 +200,8 @@ typed_id!(/// A waitlist entry.
     WaitlistId, "wl", "waitlist entry");
 typed_id!(/// A booking status change.
     BookingEventId, "bev", "booking event");
+typed_id!(/// A manage-booking link handed out in a message.
+    ManageLinkId, "ml", "manage link");
 
 #[cfg(test)]
 mod tests {

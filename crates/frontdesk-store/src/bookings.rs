@@ -359,6 +359,18 @@ impl TenantRead<'_> {
         })
     }
 
+    /// The booking and salted secret hash of a manage-booking link.
+    pub async fn manage_link(&self, id: ManageLinkId) -> StoreResult<Option<(BookingId, String)>> {
+        on_pool!(&self.store.db, |p| sqlx::query_as(
+            "SELECT booking_id, secret_hash FROM manage_links WHERE tenant_id = $1 AND id = $2"
+        )
+        .bind(self.tenant)
+        .bind(id)
+        .fetch_optional(p)
+        .await
+        .map_err(map_err))
+    }
+
     /// Every allocation at a location overlapping `[from, to)` that still holds its resource:
     /// live bookings, and holds that have not expired at `now` (one date-bounded query: the input
     /// of the availability engine).
@@ -972,6 +984,32 @@ impl TenantWrite<'_> {
         self.insert_event(id, now, actor, Some(&cur), to, note)
             .await?;
         Ok(Some(cur))
+    }
+
+    /// Records one more manage-booking link of a booking (its secret salted-hashed).
+    pub async fn insert_manage_link(
+        &mut self,
+        id: ManageLinkId,
+        booking: BookingId,
+        secret_hash: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        let t = self.tenant;
+        on_tx!(self.tx, |c| {
+            sqlx::query(
+            "INSERT INTO manage_links (tenant_id, id, booking_id, secret_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(t)
+        .bind(id)
+        .bind(booking)
+        .bind(secret_hash)
+        .bind(now)
+        .execute(c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected())
+        })?;
+        Ok(())
     }
 
     /// Sets or replaces the hash of a booking's manage token.

@@ -21,7 +21,6 @@
 pub mod defaults;
 pub mod templates;
 
-use frontdesk_core::token::{Credential, salted_hash};
 use frontdesk_core::validate::{self, LANGUAGES};
 use frontdesk_core::*;
 use frontdesk_jobs::{JobError, QUEUE_DEFAULT};
@@ -39,8 +38,8 @@ use templates::{EffectiveTemplate, KINDS, Rendered, Vars};
 /// Job kind of a notification's dispatch.
 pub const JOB_DISPATCH: &str = "notify.dispatch";
 
-/// Where manage-booking links point (`/manage/mb_…`).
-pub const MANAGE_PATH: &str = "/manage/";
+/// Where manage-booking links point (`/m/mb_…`).
+pub use crate::links::MANAGE_PATH;
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -549,6 +548,23 @@ impl App {
 
     async fn on_confirmed(&self, tx: &mut Tx, b: &Booking, urgent: bool) -> AppResult<()> {
         let now = self.now_ms();
+        // The team hears of every new booking (unless the business turned it off).
+        self.schedule(
+            tx,
+            b,
+            "admin_booking_new",
+            "admin_new",
+            "staff",
+            now,
+            false,
+            json!({}),
+        )
+        .await?;
+        // Without a customer there is nobody to confirm to or remind (a block the team put in
+        // the calendar); nothing is scheduled, so the booking path stays short.
+        if b.customer_id.is_none() {
+            return Ok(());
+        }
         let s = self.settings_in(tx, b.tenant_id).await?;
         // A customer who just booked online waits for this one: it ignores quiet hours.
         self.schedule(
@@ -559,17 +575,6 @@ impl App {
             "customer",
             now,
             urgent,
-            json!({}),
-        )
-        .await?;
-        self.schedule(
-            tx,
-            b,
-            "admin_booking_new",
-            "admin_new",
-            "staff",
-            now,
-            false,
             json!({}),
         )
         .await?;
@@ -812,18 +817,6 @@ impl App {
 
     /// A fresh manage-booking link (promise B5: only its salted hash is stored). Each message
     /// that carries the link replaces the previous one, so the newest message's link works.
-    async fn mint_manage_link(&self, tx: &mut Tx, b: &Booking) -> AppResult<String> {
-        let cred = Credential::generate(b.tenant_id.uuid(), b.id.uuid());
-        tx.tenant(b.tenant_id)
-            .set_manage_token(b.id, &salted_hash(&cred.secret))
-            .await?;
-        Ok(format!(
-            "{}{MANAGE_PATH}{}",
-            self.config.base_url,
-            cred.render("mb")
-        ))
-    }
-
     async fn booking_vars(
         &self,
         b: &Booking,
