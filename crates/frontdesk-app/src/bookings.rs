@@ -875,7 +875,7 @@ impl App {
             tx.tenant(ctx.tenant).refresh_customer_stats(c, now).await?;
         }
         tx.commit().await?;
-        self.views.invalidate_bookings(ctx.tenant);
+        self.bookings_touched(ctx.tenant);
         // What was just written, without reading it back.
         let (nb, ev) =
             first.ok_or_else(|| AppError::Internal(anyhow::anyhow!("no booking written")))?;
@@ -1121,7 +1121,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate_bookings(ctx.tenant);
+        self.bookings_touched(ctx.tenant);
         self.booking_out(ctx, id).await
     }
 
@@ -1207,7 +1207,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate_bookings(ctx.tenant);
+        self.bookings_touched(ctx.tenant);
         self.booking_out(ctx, id).await
     }
 
@@ -1353,7 +1353,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.views.invalidate_bookings(ctx.tenant);
+        self.bookings_touched(ctx.tenant);
         Ok(e)
     }
 
@@ -1384,7 +1384,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         tx.commit().await?;
-        self.views.invalidate_bookings(ctx.tenant);
+        self.bookings_touched(ctx.tenant);
         Ok(())
     }
 
@@ -1396,7 +1396,7 @@ impl App {
             let mut tx = self.store.begin().await?;
             n += tx.tenant(t).release_expired_holds(now).await?;
             tx.commit().await?;
-            self.views.invalidate_bookings(t);
+            self.bookings_touched(t);
         }
         Ok(n)
     }

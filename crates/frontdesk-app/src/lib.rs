@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod customers;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod jobs;
 pub mod keys;
 pub mod links;
@@ -181,6 +182,8 @@ pub struct App {
     mailer: mail::Mailer,
     sms: sms::SmsSender,
     pub(crate) views: catalog_view::ViewCache,
+    /// Live events for staff screens.
+    pub events: events::EventBus,
 }
 
 impl std::fmt::Debug for App {
@@ -211,6 +214,7 @@ impl App {
             waker: Waker::default(),
             mailer,
             views: catalog_view::ViewCache::default(),
+            events: events::EventBus::default(),
         })
     }
 

@@ -471,6 +471,29 @@ impl TestRequest<'_> {
         self
     }
 
+    /// Sends it through the router and hands back the status, headers and the body as a stream
+    /// (for server-sent events, which never end).
+    pub async fn stream(self) -> (StatusCode, HeaderMap, axum::body::BodyDataStream) {
+        let mut req = Request::builder()
+            .method(self.method)
+            .uri(&self.path)
+            .body(self.body)
+            .expect("request");
+        *req.headers_mut() = self.headers;
+        let addr: SocketAddr = format!("{}:40000", self.ip).parse().expect("ip");
+        req.extensions_mut().insert(ConnectInfo(addr));
+        let res = self
+            .app
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        (status, headers, res.into_body().into_data_stream())
+    }
+
     /// Sends it through the router.
     pub async fn send(self) -> TestResponse {
         let mut req = Request::builder()

@@ -47,9 +47,72 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
+  // Live screens (calendar, bookings, floor): <div data-live="bookings">. When a booking is
+  // made, moved or cancelled anywhere, the page's main part is fetched again and swapped in,
+  // unless someone is typing in it (then a notice offers the refresh instead).
+  function live() {
+    var marker = document.querySelector("[data-live]");
+    if (!marker || !window.EventSource || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    var pending = null;
+    var source = new EventSource("/api/v1/events");
+    function refresh() {
+      pending = null;
+      var main = document.getElementById("main");
+      var active = document.activeElement;
+      if (main && active && main.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) {
+        notice(main, "Bookings changed.", true);
+        return;
+      }
+      fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (res) { return res.ok ? res.text() : null; })
+        .then(function (html) {
+          if (!html || !main) { return; }
+          var next = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+          if (!next) { return; }
+          main.innerHTML = next.innerHTML;
+          setUp();
+          notice(main, "Updated just now.", false);
+        })
+        .catch(function () {});
+    }
+    function onChange() {
+      if (pending === null) {
+        pending = window.setTimeout(refresh, 250);
+      }
+    }
+    source.addEventListener("bookings", onChange);
+    source.addEventListener("resync", onChange);
+  }
+
+  function notice(main, text, offerReload) {
+    var box = document.getElementById("live-notice");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "live-notice";
+      box.className = "live-notice";
+      box.setAttribute("role", "status");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = text + " ";
+    if (offerReload) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Refresh";
+      button.addEventListener("click", function () { window.location.reload(); });
+      box.appendChild(button);
+    }
+  }
+
+  function start() {
     setUp();
+    live();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

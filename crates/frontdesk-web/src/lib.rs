@@ -110,6 +110,8 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
     table.extend(ntf_api_table);
     let (ntf_pages, ntf_pages_table) = dashboard::notifications::routes();
     table.extend(ntf_pages_table);
+    let (live, live_table) = api::events::routes();
+    table.extend(live_table);
 
     let mut csrf = CsrfLayer::new();
     for o in &state.web.trusted_origins {
@@ -123,6 +125,7 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .merge(sys)
         .merge(ntf_api)
         .merge(ntf_pages)
+        .merge(live)
         .merge(openapi::docs_router())
         .fallback(dashboard::fallback)
         .layer(csrf)

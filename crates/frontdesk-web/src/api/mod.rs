@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod business;
 pub mod catalogue;
 pub mod dto;
+pub mod events;
 pub mod notifications;
 pub mod ops;
 pub mod team;
