@@ -68,9 +68,18 @@ pub struct BookingsDoc;
 )]
 pub struct NotificationsDoc;
 
+/// Live events for staff screens.
+#[derive(OpenApi)]
+#[openapi(
+    paths(crate::api::events::events),
+    tags((name = "events", description = "Server-sent events of the signed-in business: open screens learn of booking changes at once"))
+)]
+pub struct EventsDoc;
+
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
+    doc.merge(EventsDoc::openapi());
     doc.merge(BookingsDoc::openapi());
     doc.merge(NotificationsDoc::openapi());
     doc

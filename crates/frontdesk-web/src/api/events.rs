@@ -22,9 +22,11 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         .finish()
 }
 
+#[utoipa::path(get, path = "/api/v1/events", tag = "events",
+    responses((status = 200, description = "`text/event-stream`: `event: bookings` with `data: {\"kind\":\"bookings\",\"at_ms\":…}` when a booking of this business is made, moved or changes status; `event: resync` when the client fell behind; a comment every 15 s", content_type = "text/event-stream", body = String)))]
 /// Streams `bookings` events (and a `resync` when this client fell behind) for the signed-in
 /// business only; a comment every 15 s keeps proxies from closing the connection.
-async fn events(
+pub async fn events(
     State(state): State<AppState>,
     Staff(ctx): Staff,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
