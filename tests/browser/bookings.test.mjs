@@ -91,3 +91,26 @@ test('the restaurant floor fits a phone', async () => {
   }
   await ctx.close();
 });
+
+test('the restaurant catalogue fits a phone', async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, 'owner@bep-nha.example');
+  for (const path of ['/app/catalogue/tables', '/app/catalogue/combos', '/app/catalogue/periods']) {
+    await fitsPhone(page, path);
+  }
+  for (const [list, link] of [
+    ['/app/catalogue/tables', 'a[href^="/app/catalogue/tables/res_"]'],
+    ['/app/catalogue/tables', 'a[href^="/app/catalogue/areas/area_"]'],
+    ['/app/catalogue/combos', 'a[href^="/app/catalogue/combos/cmb_"]'],
+    ['/app/catalogue/periods', 'a[href^="/app/catalogue/periods/per_"]'],
+  ]) {
+    await page.goto(`${server.base}${list}`);
+    const a = page.locator(link).first();
+    if (await a.count()) await fitsPhone(page, await a.getAttribute('href'));
+  }
+  // The main navigation offers the floor.
+  await page.goto(`${server.base}/app/business`);
+  assert.ok(await page.locator('nav.sidebar a[href^="/app/floor?location="]').count() === 1);
+  await ctx.close();
+});

@@ -779,6 +779,7 @@ impl App {
         if let (Some(sid), Some(rt)) = (series_id, &rule_text) {
             tx.tenant(ctx.tenant).insert_series(sid, rt, now).await?;
         }
+        let occurrences = plans.len();
         let mut created = Vec::new();
         let mut first_token = None;
         let mut first: Option<(NewBooking, BookingEvent)> = None;
@@ -821,7 +822,20 @@ impl App {
                 updated_at_ms: now,
             };
             let nb = p.into_new_booking(b, actor_label(ctx));
-            match tx.tenant(ctx.tenant).insert_booking(&nb, now).await {
+            // The audit entry for the whole visit or series goes with the first booking's rows.
+            let audit = (i == 0).then(|| {
+                ctx.audit_entry(
+                    now,
+                    "booking.created",
+                    Some(id.to_string()),
+                    json!({"status": status, "source": source, "start": rfc3339(starts[0]), "occurrences": occurrences}),
+                )
+            });
+            match tx
+                .tenant(ctx.tenant)
+                .insert_booking_audited(&nb, now, audit.as_ref())
+                .await
+            {
                 Ok(ev) => {
                     if i == 0 {
                         first = Some((nb.clone(), ev));
@@ -860,14 +874,6 @@ impl App {
         if let Some(c) = customer_id {
             tx.tenant(ctx.tenant).refresh_customer_stats(c, now).await?;
         }
-        ctx.audit(
-            &mut tx,
-            now,
-            "booking.created",
-            Some(created[0].to_string()),
-            json!({"status": status, "source": source, "start": rfc3339(starts[0]), "occurrences": created.len()}),
-        )
-        .await?;
         tx.commit().await?;
         self.views.invalidate_bookings(ctx.tenant);
         // What was just written, without reading it back.

@@ -809,6 +809,25 @@ impl App {
         Ok(())
     }
 
+    // ----- restaurant set-up -----
+
+    /// Whether a location is set up as a restaurant: it has a table, an area or a service
+    /// period. The dashboard shows its restaurant screens (tables, combinations, service
+    /// periods) in the catalogue tabs only then.
+    pub async fn is_restaurant(&self, ctx: &Ctx, location: LocationId) -> AppResult<bool> {
+        self.own_location(ctx, location).await?;
+        let r = self.store.tenant(ctx.tenant);
+        Ok(!r.resources(location, Some("table")).await?.is_empty()
+            || !r.areas(location).await?.is_empty()
+            || !r.periods(location).await?.is_empty())
+    }
+
+    /// The first location with an active table (where the dashboard's Floor link points), if
+    /// the business has one.
+    pub async fn floor_location(&self, ctx: &Ctx) -> AppResult<Option<LocationId>> {
+        Ok(self.store.tenant(ctx.tenant).first_table_location().await?)
+    }
+
     // ----- areas -----
 
     /// Areas of a location.

@@ -369,12 +369,15 @@ impl TenantRead<'_> {
         to_ms: i64,
         now: i64,
     ) -> StoreResult<Vec<Allocation>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
-            "SELECT booking_id, resource_id, unit, starts_at_ms, ends_at_ms, session_key, seats
+        on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+            format!(
+                "SELECT booking_id, resource_id, unit, starts_at_ms, ends_at_ms, session_key, seats
              FROM allocations
-             WHERE tenant_id = $1 AND location_id = $2 AND starts_at_ms < $4 AND ends_at_ms > $3
+             WHERE tenant_id = $1 AND location_id = $2 AND starts_at_ms > $3 - {MAX_ALLOCATION_MS}
+               AND starts_at_ms < $4 AND ends_at_ms > $3
                AND (hold_expires_at_ms IS NULL OR hold_expires_at_ms > $5)"
-        )
+            )
+        ))
         .bind(self.tenant)
         .bind(location)
         .bind(from_ms)
@@ -405,8 +408,9 @@ impl TenantRead<'_> {
         let sql = format!(
             "SELECT booking_id, resource_id, unit, starts_at_ms, ends_at_ms, session_key, seats
              FROM allocations
-             WHERE tenant_id = $1 AND location_id = $2 AND starts_at_ms < $4 AND ends_at_ms > $3
-               AND (hold_expires_at_ms IS NULL OR hold_expires_at_ms > $5) AND resource_id IN ({list})"
+             WHERE tenant_id = $1 AND resource_id IN ({list}) AND starts_at_ms > $3 - {MAX_ALLOCATION_MS}
+               AND starts_at_ms < $4 AND ends_at_ms > $3 AND location_id = $2
+               AND (hold_expires_at_ms IS NULL OR hold_expires_at_ms > $5)"
         );
         on_pool!(&self.store.db, |p| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -601,7 +605,17 @@ impl TenantWrite<'_> {
     /// `Conflict("session_full")` when a group session has no seats left, and
     /// `Conflict("idempotency_key")` when the key was used before. Nothing is written then.
     pub async fn insert_booking(&mut self, nb: &NewBooking, now: i64) -> StoreResult<BookingEvent> {
-        let t = self.tenant;
+        self.insert_booking_audited(nb, now, None).await
+    }
+
+    /// [`insert_booking`](Self::insert_booking) with an audit entry written in the same round
+    /// trip.
+    pub async fn insert_booking_audited(
+        &mut self,
+        nb: &NewBooking,
+        now: i64,
+        audit: Option<&crate::NewAudit>,
+    ) -> StoreResult<BookingEvent> {
         // Lapsed holds are released only when one is in the way (or seats are counted), so the
         // common case costs nothing extra.
         let mut released = false;
@@ -609,16 +623,18 @@ impl TenantWrite<'_> {
             self.release_expired_holds(now).await?;
             released = true;
         }
-        for a in &nb.allocations {
-            if self.overlaps(a).await? {
-                if !released {
+        // SQLite: the overlap trigger refuses the insert below and the transaction goes on, so
+        // there is no separate check. PostgreSQL: an exclusion violation aborts the transaction,
+        // so one statement looks first (the constraint still settles any race).
+        let pg = self.tx.backend() == crate::Backend::Postgres;
+        if pg && !released {
+            match self.in_the_way(&nb.allocations, now).await? {
+                InTheWay::Nothing => {}
+                InTheWay::LapsedHolds => {
                     self.release_expired_holds(now).await?;
                     released = true;
-                    if !self.overlaps(a).await? {
-                        continue;
-                    }
                 }
-                return Err(StoreError::Conflict("slot_taken"));
+                InTheWay::Live => return Err(StoreError::Conflict("slot_taken")),
             }
         }
         for (resource, key, capacity) in &nb.sessions {
@@ -636,41 +652,187 @@ impl TenantWrite<'_> {
             }
         }
         let b = &nb.booking;
-        let sql = format!(
-            "INSERT INTO bookings ({BOOKING_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
+        let ev = BookingEvent {
+            id: BookingEventId::new(),
+            booking_id: b.id,
+            at_ms: now,
+            actor: nb.actor.clone(),
+            from_status: None,
+            to_status: b.status.clone(),
+            note: "created".into(),
+        };
+        let mut placed = self.write_booking_rows(nb, &ev, audit).await;
+        // A refused statement wrote none of its rows; a lapsed hold may be what was in the way,
+        // so release those once and try again (SQLite; PostgreSQL looked first).
+        if matches!(placed, Err(StoreError::Conflict("slot_taken")))
+            && !pg
+            && !released
+            && self.release_expired_holds(now).await? > 0
+        {
+            placed = self.write_booking_rows(nb, &ev, audit).await;
+        }
+        placed.map(|()| ev)
+    }
+
+    /// The booking, its items, allocations and first event in ONE round trip: on SQLite a
+    /// multi-statement batch (parameters are numbered across it), on PostgreSQL one statement
+    /// of chained inserts. Either all rows are written or, on error, none (SQLite goes on
+    /// after a refused statement, so what the batch wrote before it is removed again).
+    async fn write_booking_rows(
+        &mut self,
+        nb: &NewBooking,
+        ev: &BookingEvent,
+        audit: Option<&crate::NewAudit>,
+    ) -> StoreResult<()> {
+        let t = self.tenant;
+        let b = &nb.booking;
+        let hold = if b.status == "held" {
+            b.hold_expires_at_ms
+        } else {
+            None
+        };
+        let mut next = 1;
+        let mut rows = |n: usize, cols: usize| {
+            let p = placeholders_from(next, n, cols);
+            next += n * cols;
+            p
+        };
+        let booking_sql = format!(
+            "INSERT INTO bookings ({BOOKING_COLS}) VALUES {}",
+            rows(1, 23)
         );
-        on_tx!(self.tx, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(t)
-            .bind(b.id)
-            .bind(b.location_id)
-            .bind(b.customer_id)
-            .bind(&b.kind)
-            .bind(&b.status)
-            .bind(&b.source)
-            .bind(b.starts_at_ms)
-            .bind(b.ends_at_ms)
-            .bind(&b.time_zone)
-            .bind(b.party_size)
-            .bind(&b.notes)
-            .bind(&b.requirements)
-            .bind(&b.explanation)
-            .bind(b.hold_expires_at_ms)
-            .bind(b.series_id)
-            .bind(&b.idempotency_key)
-            .bind(&b.request_hash)
-            .bind(&b.manage_token_hash)
-            .bind(b.created_by)
-            .bind(&b.cancel_reason)
-            .bind(b.created_at_ms)
-            .bind(b.updated_at_ms)
-            .execute(&mut *c)
-            .await
-            .map_err(map_booking_err)
-            .map(|r| r.rows_affected()))?;
-        self.insert_items(&nb.items).await?;
-        self.insert_allocations(b, &nb.allocations).await?;
-        self.insert_event(b.id, now, &nb.actor, None, &b.status, "created")
-            .await
+        let items_sql = (!nb.items.is_empty()).then(|| format!(
+            "INSERT INTO booking_items (tenant_id, booking_id, position, service_id, staff_id, starts_at_ms, ends_at_ms, price_minor, currency) VALUES {}",
+            rows(nb.items.len(), 9)
+        ));
+        let alloc_sql = (!nb.allocations.is_empty()).then(|| format!(
+            "INSERT INTO allocations (tenant_id, booking_id, resource_id, location_id, unit, starts_at_ms, ends_at_ms, session_key, seats, hold_expires_at_ms) VALUES {}",
+            rows(nb.allocations.len(), 10)
+        ));
+        let event_sql = format!(
+            "INSERT INTO booking_events (tenant_id, id, booking_id, at_ms, actor, from_status, to_status, note) VALUES {}",
+            rows(1, 8)
+        );
+        let audit_sql = audit.map(|_| format!(
+            "INSERT INTO audit_log (tenant_id, id, at_ms, actor_kind, actor_id, actor_label, action, target, details, ip, user_agent) VALUES {}",
+            rows(1, 11)
+        ));
+        let pg = self.tx.backend() == crate::Backend::Postgres;
+        let sql = if pg {
+            let mut ctes = vec![format!("b AS ({booking_sql} RETURNING 1)")];
+            if let Some(x) = &items_sql {
+                ctes.push(format!("i AS ({x} RETURNING 1)"));
+            }
+            if let Some(x) = &alloc_sql {
+                ctes.push(format!("a AS ({x} RETURNING 1)"));
+            }
+            if let Some(x) = &audit_sql {
+                ctes.push(format!("l AS ({x} RETURNING 1)"));
+            }
+            format!("WITH {} {event_sql}", ctes.join(", "))
+        } else {
+            let mut parts = vec![booking_sql];
+            parts.extend(items_sql);
+            parts.extend(alloc_sql);
+            parts.push(event_sql);
+            parts.extend(audit_sql);
+            parts.join("; ")
+        };
+        let res = on_tx!(self.tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(t)
+                .bind(b.id)
+                .bind(b.location_id)
+                .bind(b.customer_id)
+                .bind(&b.kind)
+                .bind(&b.status)
+                .bind(&b.source)
+                .bind(b.starts_at_ms)
+                .bind(b.ends_at_ms)
+                .bind(&b.time_zone)
+                .bind(b.party_size)
+                .bind(&b.notes)
+                .bind(&b.requirements)
+                .bind(&b.explanation)
+                .bind(b.hold_expires_at_ms)
+                .bind(b.series_id)
+                .bind(&b.idempotency_key)
+                .bind(&b.request_hash)
+                .bind(&b.manage_token_hash)
+                .bind(b.created_by)
+                .bind(&b.cancel_reason)
+                .bind(b.created_at_ms)
+                .bind(b.updated_at_ms);
+            for i in &nb.items {
+                q = q
+                    .bind(t)
+                    .bind(i.booking_id)
+                    .bind(i.position)
+                    .bind(i.service_id)
+                    .bind(i.staff_id)
+                    .bind(i.starts_at_ms)
+                    .bind(i.ends_at_ms)
+                    .bind(i.price_minor)
+                    .bind(&i.currency);
+            }
+            for a in &nb.allocations {
+                q = q
+                    .bind(t)
+                    .bind(a.booking_id)
+                    .bind(a.resource_id)
+                    .bind(b.location_id)
+                    .bind(a.unit)
+                    .bind(a.starts_at_ms)
+                    .bind(a.ends_at_ms)
+                    .bind(&a.session_key)
+                    .bind(a.seats)
+                    .bind(hold);
+            }
+            q = q
+                .bind(t)
+                .bind(ev.id)
+                .bind(ev.booking_id)
+                .bind(ev.at_ms)
+                .bind(&ev.actor)
+                .bind(&ev.from_status)
+                .bind(&ev.to_status)
+                .bind(&ev.note);
+            if let Some(e) = audit {
+                q = q
+                    .bind(t)
+                    .bind(AuditId::new())
+                    .bind(e.at_ms)
+                    .bind(&e.actor_kind)
+                    .bind(&e.actor_id)
+                    .bind(&e.actor_label)
+                    .bind(&e.action)
+                    .bind(&e.target)
+                    .bind(e.details.to_string())
+                    .bind(&e.ip)
+                    .bind(&e.user_agent);
+            }
+            q.execute(&mut *c)
+                .await
+                .map_err(map_booking_err)
+                .map(|r| r.rows_affected())
+        });
+        if let Err(e) = res {
+            if !pg {
+                // Undo what the batch wrote before the refused statement (the booking row; its
+                // items go with it).
+                on_tx!(self.tx, |c| sqlx::query(
+                    "DELETE FROM bookings WHERE tenant_id = $1 AND id = $2"
+                )
+                .bind(t)
+                .bind(b.id)
+                .execute(&mut *c)
+                .await
+                .map_err(map_err)
+                .map(|r| r.rows_affected()))?;
+            }
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Moves a booking: replaces its times, items and allocations atomically, with the same
@@ -961,74 +1123,134 @@ impl TenantWrite<'_> {
         Ok(())
     }
 
+    /// All items in one statement.
     async fn insert_items(&mut self, items: &[BookingItem]) -> StoreResult<()> {
-        let t = self.tenant;
-        for i in items {
-            on_tx!(self.tx, |c| {
-                sqlx::query(
-                "INSERT INTO booking_items (tenant_id, booking_id, position, service_id, staff_id, starts_at_ms, ends_at_ms, price_minor, currency)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            )
-            .bind(t)
-            .bind(i.booking_id)
-            .bind(i.position)
-            .bind(i.service_id)
-            .bind(i.staff_id)
-            .bind(i.starts_at_ms)
-            .bind(i.ends_at_ms)
-            .bind(i.price_minor)
-            .bind(&i.currency)
-            .execute(&mut *c)
-            .await
-            .map_err(map_booking_err)
-            .map(|r| r.rows_affected())
-            })?;
+        if items.is_empty() {
+            return Ok(());
         }
+        let t = self.tenant;
+        let sql = format!(
+            "INSERT INTO booking_items (tenant_id, booking_id, position, service_id, staff_id, starts_at_ms, ends_at_ms, price_minor, currency) VALUES {}",
+            placeholders(items.len(), 9)
+        );
+        on_tx!(self.tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for i in items {
+                q = q
+                    .bind(t)
+                    .bind(i.booking_id)
+                    .bind(i.position)
+                    .bind(i.service_id)
+                    .bind(i.staff_id)
+                    .bind(i.starts_at_ms)
+                    .bind(i.ends_at_ms)
+                    .bind(i.price_minor)
+                    .bind(&i.currency);
+            }
+            q.execute(&mut *c)
+                .await
+                .map_err(map_booking_err)
+                .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
+    /// All allocations in one statement: the database refuses the whole statement when any
+    /// row overlaps (trigger on SQLite, exclusion constraint on PostgreSQL).
     async fn insert_allocations(
         &mut self,
         b: &Booking,
         allocations: &[Allocation],
     ) -> StoreResult<()> {
+        if allocations.is_empty() {
+            return Ok(());
+        }
         let t = self.tenant;
         let hold = if b.status == "held" {
             b.hold_expires_at_ms
         } else {
             None
         };
-        for a in allocations {
-            on_tx!(self.tx, |c| {
-                sqlx::query(
-                "INSERT INTO allocations (tenant_id, booking_id, resource_id, location_id, unit, starts_at_ms, ends_at_ms, session_key, seats, hold_expires_at_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-            )
-            .bind(t)
-            .bind(a.booking_id)
-            .bind(a.resource_id)
-            .bind(b.location_id)
-            .bind(a.unit)
-            .bind(a.starts_at_ms)
-            .bind(a.ends_at_ms)
-            .bind(&a.session_key)
-            .bind(a.seats)
-            .bind(hold)
-            .execute(&mut *c)
-            .await
-            .map_err(map_booking_err)
-            .map(|r| r.rows_affected())
-            })?;
-        }
+        let sql = format!(
+            "INSERT INTO allocations (tenant_id, booking_id, resource_id, location_id, unit, starts_at_ms, ends_at_ms, session_key, seats, hold_expires_at_ms) VALUES {}",
+            placeholders(allocations.len(), 10)
+        );
+        on_tx!(self.tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for a in allocations {
+                q = q
+                    .bind(t)
+                    .bind(a.booking_id)
+                    .bind(a.resource_id)
+                    .bind(b.location_id)
+                    .bind(a.unit)
+                    .bind(a.starts_at_ms)
+                    .bind(a.ends_at_ms)
+                    .bind(&a.session_key)
+                    .bind(a.seats)
+                    .bind(hold);
+            }
+            q.execute(&mut *c)
+                .await
+                .map_err(map_booking_err)
+                .map(|r| r.rows_affected())
+        })?;
         Ok(())
+    }
+
+    /// What already holds any of these resource units at an overlapping time, in one
+    /// statement: nothing, only holds that lapsed by `now`, or something live.
+    async fn in_the_way(&mut self, allocations: &[Allocation], now: i64) -> StoreResult<InTheWay> {
+        if allocations.is_empty() {
+            return Ok(InTheWay::Nothing);
+        }
+        let mut cond = Vec::with_capacity(allocations.len());
+        for k in 0..allocations.len() {
+            let p = 3 + k * 5;
+            cond.push(format!(
+                "(resource_id = ${} AND unit = ${} AND starts_at_ms > ${} - {MAX_ALLOCATION_MS} AND starts_at_ms < ${} AND ends_at_ms > ${} AND session_key <> ${})",
+                p,
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 2,
+                p + 4
+            ));
+        }
+        let sql = format!(
+            "SELECT CAST(MAX(CASE WHEN hold_expires_at_ms IS NOT NULL AND hold_expires_at_ms <= $2 THEN 0 ELSE 1 END) AS BIGINT)
+             FROM allocations WHERE tenant_id = $1 AND ({})",
+            cond.join(" OR ")
+        );
+        let t = self.tenant;
+        let (hit,): (Option<i64>,) = on_tx!(self.tx, |c| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(t)
+                .bind(now);
+            for a in allocations {
+                q = q
+                    .bind(a.resource_id)
+                    .bind(a.unit)
+                    .bind(a.starts_at_ms)
+                    .bind(a.ends_at_ms)
+                    .bind(&a.session_key);
+            }
+            q.fetch_one(&mut *c).await.map_err(map_err)
+        })?;
+        Ok(match hit {
+            None => InTheWay::Nothing,
+            Some(0) => InTheWay::LapsedHolds,
+            Some(_) => InTheWay::Live,
+        })
     }
 
     async fn overlaps(&mut self, a: &Allocation) -> StoreResult<bool> {
         let t = self.tenant;
         let hit: Option<(i64,)> = on_tx!(self.tx, |c| {
             sqlx::query_as(
-            "SELECT CAST(1 AS BIGINT) FROM allocations WHERE tenant_id = $1 AND resource_id = $2 AND unit = $3
-               AND starts_at_ms < $5 AND ends_at_ms > $4 AND session_key <> $6 LIMIT 1"
+            sqlx::AssertSqlSafe(format!("SELECT CAST(1 AS BIGINT) FROM allocations WHERE tenant_id = $1 AND resource_id = $2
+               AND starts_at_ms > $4 - {MAX_ALLOCATION_MS} AND starts_at_ms < $5 AND ends_at_ms > $4
+               AND unit = $3 AND session_key <> $6 LIMIT 1"))
         )
         .bind(t)
         .bind(a.resource_id)
@@ -1153,6 +1375,41 @@ impl Store {
 }
 
 /// Maps the database's own refusals of a booking write to conflicts.
+/// The longest an allocation may be (three days; the database refuses longer ones). Overlap
+/// searches only look at allocations starting this long before the window.
+pub const MAX_ALLOCATION_MS: i64 = 259_200_000;
+
+enum InTheWay {
+    Nothing,
+    LapsedHolds,
+    Live,
+}
+
+/// `($1, $2, …), (…)` for `rows` rows of `cols` parameters.
+fn placeholders(rows: usize, cols: usize) -> String {
+    placeholders_from(1, rows, cols)
+}
+
+/// Like [`placeholders`], numbering from `first`.
+fn placeholders_from(first: usize, rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(first + r * cols + c).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
 fn map_booking_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
         let what = format!("{} {}", db.constraint().unwrap_or(""), db.message());

@@ -117,6 +117,18 @@ impl TenantRead<'_> {
         )
     }
 
+    /// The first location (in id order, as locations are listed) with an active table, if any.
+    pub async fn first_table_location(&self) -> StoreResult<Option<LocationId>> {
+        let row: Option<(LocationId,)> = fetch!(
+            self,
+            fetch_optional,
+            "SELECT location_id FROM resources WHERE tenant_id = $1 AND kind = 'table' AND active = $2 ORDER BY location_id LIMIT 1",
+            self.tenant,
+            true
+        )?;
+        Ok(row.map(|r| r.0))
+    }
+
     /// The staff resources linked to a team member.
     pub async fn resources_of_user(&self, user: UserId) -> StoreResult<Vec<Resource>> {
         fetch!(

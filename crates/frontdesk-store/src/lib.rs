@@ -23,7 +23,8 @@ pub mod rate;
 mod tenant;
 
 pub use bookings::{
-    Allocation, Booking, BookingEvent, BookingFilter, BookingItem, NewBooking, WaitlistEntry,
+    Allocation, Booking, BookingEvent, BookingFilter, BookingItem, MAX_ALLOCATION_MS, NewBooking,
+    WaitlistEntry,
 };
 pub use db::{
     Backend, ConnectOptions, ForeignKeyShape, IndexShape, Store, StoreError, StoreResult,

@@ -440,3 +440,101 @@ async fn bookings_stay_inside_their_business() {
         "confirmed"
     );
 }
+
+/// B2: a refused booking leaves nothing behind in the transaction it was tried in, so the caller
+/// may go on and commit other work (SQLite carries on after a refused statement; the store must
+/// remove what its batch wrote before the refusal). Multi-unit bookings are refused as a whole.
+#[tokio::test]
+async fn a_refused_booking_writes_nothing_even_when_the_transaction_commits() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let (t, l) = tenant_with_location(&store, "refused").await;
+    let r = resource(&store, t, l, "Ana").await;
+    let r2 = resource(&store, t, l, "Bea").await;
+    let start = T0 + 86_400_000;
+    let first = new_booking(booking(t, l, start, start + 30 * MIN, "confirmed"), r, None);
+    try_insert(&store, t, &first, T0).await.unwrap();
+    // Two allocations: Bea is free, Ana is not. Nothing of it may stay.
+    let mut second = new_booking(
+        booking(t, l, start, start + 30 * MIN, "confirmed"),
+        r2,
+        None,
+    );
+    let mut clash = second.allocations[0].clone();
+    clash.resource_id = r;
+    second.allocations.push(clash);
+    let second_id = second.booking.id;
+    if store.backend() == Backend::Sqlite {
+        let mut tx = store.begin().await.unwrap();
+        let res = tx.tenant(t).insert_booking(&second, T0).await;
+        assert!(
+            matches!(res, Err(StoreError::Conflict("slot_taken"))),
+            "{res:?}"
+        );
+        tx.commit().await.unwrap();
+    } else {
+        assert!(matches!(
+            try_insert(&store, t, &second, T0).await,
+            Err(StoreError::Conflict("slot_taken"))
+        ));
+    }
+    assert!(store.tenant(t).booking(second_id).await.unwrap().is_none());
+    assert!(
+        store
+            .tenant(t)
+            .booking_allocations(second_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .tenant(t)
+            .booking_events(second_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Bea is still free for the same time.
+    let third = new_booking(
+        booking(t, l, start, start + 30 * MIN, "confirmed"),
+        r2,
+        None,
+    );
+    try_insert(&store, t, &third, T0).await.unwrap();
+    assert_eq!(store.count_overlapping_allocations().await.unwrap(), 0);
+}
+
+/// B2: overlap checks look back a bounded time, so the database refuses allocations longer than
+/// that bound (three days) instead of letting a long one slip past the check.
+#[tokio::test]
+async fn allocations_longer_than_three_days_are_refused() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let (t, l) = tenant_with_location(&store, "long").await;
+    let r = resource(&store, t, l, "Room").await;
+    let start = T0 + 86_400_000;
+    let mut nb = new_booking(booking(t, l, start, start + 30 * MIN, "confirmed"), r, None);
+    nb.allocations[0].ends_at_ms = nb.allocations[0].starts_at_ms + MAX_ALLOCATION_MS + MIN;
+    assert!(try_insert(&store, t, &nb, T0).await.is_err());
+    assert!(
+        store
+            .tenant(t)
+            .booking(nb.booking.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Exactly three days is allowed, and a booking starting just under three days later on the
+    // same resource is still seen as overlapping.
+    let mut ok = new_booking(booking(t, l, start, start + 30 * MIN, "confirmed"), r, None);
+    ok.allocations[0].ends_at_ms = ok.allocations[0].starts_at_ms + MAX_ALLOCATION_MS;
+    try_insert(&store, t, &ok, T0).await.unwrap();
+    let late = ok.allocations[0].ends_at_ms - 10 * MIN;
+    let mut clash = new_booking(booking(t, l, late, late + 30 * MIN, "confirmed"), r, None);
+    clash.allocations[0].starts_at_ms = late;
+    assert!(matches!(
+        try_insert(&store, t, &clash, T0).await,
+        Err(StoreError::Conflict("slot_taken"))
+    ));
+}

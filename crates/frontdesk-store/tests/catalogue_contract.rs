@@ -711,3 +711,35 @@ async fn customers_dedupe_by_phone_or_email_within_a_tenant() {
         maria.id
     );
 }
+
+// The dashboard's Floor link: the first location (id order) with an active table, per tenant.
+#[tokio::test]
+async fn first_table_location_is_per_tenant_and_ignores_inactive_tables() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (t, l) = tenant_with_location(s, "floor-a").await;
+    let (u, m) = tenant_with_location(s, "floor-b").await;
+    assert_eq!(s.tenant(t).first_table_location().await.unwrap(), None);
+    let mut tx = s.begin().await.unwrap();
+    let mut off = resource(t, l, "table", "T1");
+    off.active = false;
+    tx.tenant(t).insert_resource(&off).await.unwrap();
+    tx.tenant(t)
+        .insert_resource(&resource(t, l, "room", "Room"))
+        .await
+        .unwrap();
+    tx.tenant(u)
+        .insert_resource(&resource(u, m, "table", "B1"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(s.tenant(t).first_table_location().await.unwrap(), None);
+    assert_eq!(s.tenant(u).first_table_location().await.unwrap(), Some(m));
+    let mut tx = s.begin().await.unwrap();
+    tx.tenant(t)
+        .insert_resource(&resource(t, l, "table", "T2"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(s.tenant(t).first_table_location().await.unwrap(), Some(l));
+}

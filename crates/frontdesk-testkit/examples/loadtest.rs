@@ -592,4 +592,8 @@ async fn main() {
     if what == "p3" || what == "all" {
         p3().await;
     }
+    if what == "p3-use-case" {
+        // Only the wide case through the use case (for profiling the write path).
+        p3_app_case("wide (40 staff, 14 days)", 40, 14, (9 * 60, 19 * 60)).await;
+    }
 }

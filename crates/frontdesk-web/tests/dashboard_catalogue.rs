@@ -531,3 +531,222 @@ async fn a_receptionist_sees_the_catalogue_but_cannot_change_it() {
             .contains("Ana")
     );
 }
+
+async fn service_json(app: &TestApp, o: &Session, id: &str) -> serde_json::Value {
+    let r = app
+        .get(&format!("/api/v1/services/{id}"))
+        .cookie(&o.cookie)
+        .send()
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.json
+}
+
+// promise C2: a service's staff with their own duration and price, and the rooms/equipment it
+// needs ("one of these" groups), edited on the service page and visible in the API.
+#[tokio::test]
+async fn service_staff_overrides_and_room_groups() {
+    let (app, o, s) = salon_app().await;
+    let loc = s.location.to_string();
+    let (ana, bea, room) = (s.ana.to_string(), s.bea.to_string(), s.room.to_string());
+    let path = format!("/app/catalogue/services/{}", s.cut);
+    let p = page(&app, &o, &path).await;
+    assert!(
+        p.text.contains(&format!(
+            "name=\"duration_{ana}\" type=\"number\" value=\"\" placeholder=\"45\""
+        )),
+        "{}",
+        p.text
+    );
+    let cut = s.cut.to_string();
+
+    // Overrides for Ana, none for Bea.
+    let saved = post(
+        &app,
+        &o,
+        &format!("{path}/staff"),
+        &[
+            ("staff", &ana),
+            (&format!("duration_{ana}"), "60"),
+            (&format!("price_{ana}"), "42.50"),
+            ("staff", &bea),
+            (&format!("duration_{bea}"), ""),
+            (&format!("price_{bea}"), ""),
+        ],
+    )
+    .await;
+    assert_saved(&saved, &path);
+    let j = service_json(&app, &o, &cut).await;
+    let link = |who: &str| {
+        j["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["resource_id"] == who)
+            .cloned()
+            .unwrap_or_else(|| panic!("{who} in {j}"))
+    };
+    assert_eq!(link(&ana)["duration_min"], 60);
+    assert_eq!(link(&ana)["price_minor"], 4250);
+    assert_eq!(link(&bea)["duration_min"], serde_json::Value::Null);
+    let p = page(&app, &o, &path).await;
+    assert!(p.text.contains(&format!(
+        "name=\"duration_{ana}\" type=\"number\" value=\"60\""
+    )));
+    assert!(p.text.contains(&format!(
+        "name=\"price_{ana}\" type=\"text\" inputmode=\"decimal\" value=\"42.50\""
+    )));
+
+    // Out of range or not an amount: beside the field, nothing written.
+    for (field, value, shown) in [
+        (
+            format!("duration_{ana}"),
+            "2",
+            "must be between 5 and 720 minutes",
+        ),
+        (
+            format!("price_{ana}"),
+            "4x",
+            "must be an amount such as 35.00",
+        ),
+    ] {
+        let bad = post(
+            &app,
+            &o,
+            &format!("{path}/staff"),
+            &[("staff", &ana), (&field, value)],
+        )
+        .await;
+        assert_html(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.text.contains(&format!("id=\"e-{field}\"")),
+            "{}",
+            bad.text
+        );
+        assert!(bad.text.contains(shown), "{shown}: {}", bad.text);
+        assert!(bad.text.contains(&format!("value=\"{ana}\" checked")));
+        assert!(
+            !bad.text.contains(&format!("value=\"{bea}\" checked")),
+            "as typed"
+        );
+    }
+    let j2 = service_json(&app, &o, &cut).await;
+    assert_eq!(j2["staff"], j["staff"], "refused forms change nothing");
+    // A form without the override fields keeps them (the older staff-only form).
+    let kept = post(&app, &o, &format!("{path}/staff"), &[("staff", &ana)]).await;
+    assert_saved(&kept, &path);
+    let j = service_json(&app, &o, &cut).await;
+    assert_eq!(j["staff"].as_array().unwrap().len(), 1);
+    assert_eq!(j["staff"][0]["duration_min"], 60);
+
+    // Room groups: the colour room, or one of two basins in a second group.
+    let basin = app
+        .post(&format!("/api/v1/locations/{loc}/resources"))
+        .cookie(&o.cookie)
+        .json(&serde_json::json!({"kind": "equipment", "name": "Basin", "quantity": 2}))
+        .send()
+        .await;
+    let basin = basin.json["id"].as_str().unwrap().to_string();
+    let p = page(&app, &o, &path).await;
+    assert!(p.text.contains("Another group: one of"), "{}", p.text);
+    assert!(p.text.contains("name=\"group1\""));
+    let saved = post(
+        &app,
+        &o,
+        &format!("{path}/requirements"),
+        &[("group1", &room), ("group2", &basin)],
+    )
+    .await;
+    assert_saved(&saved, &path);
+    assert_eq!(
+        service_json(&app, &o, &cut).await["requirements"],
+        serde_json::json!([[room], [basin]])
+    );
+    let p = page(&app, &o, &path).await;
+    assert!(
+        p.text
+            .contains(&format!("name=\"group2\" value=\"{basin}\" checked"))
+    );
+    assert!(p.text.contains("Group 2: one of") && p.text.contains("name=\"group3\""));
+    // One group of either.
+    let saved = post(
+        &app,
+        &o,
+        &format!("{path}/requirements"),
+        &[("group1", &room), ("group1", &basin)],
+    )
+    .await;
+    assert_saved(&saved, &path);
+    let req = &service_json(&app, &o, &cut).await["requirements"];
+    assert_eq!(req.as_array().unwrap().len(), 1);
+    assert_eq!(req[0].as_array().unwrap().len(), 2);
+    // A staff member is not a room; another business's room is not ours (T1): refused.
+    let b = app.signup("Other Salon", "owner@other.example").await;
+    let b_loc = app
+        .get("/api/v1/locations")
+        .cookie(&b.cookie)
+        .send()
+        .await
+        .json[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let foreign = app
+        .post(&format!("/api/v1/locations/{b_loc}/resources"))
+        .cookie(&b.cookie)
+        .json(&serde_json::json!({"kind": "room", "name": "Other secret room"}))
+        .send()
+        .await;
+    let foreign = foreign.json["id"].as_str().unwrap().to_string();
+    for bad_id in [&ana, &foreign] {
+        let bad = post(
+            &app,
+            &o,
+            &format!("{path}/requirements"),
+            &[("group1", &room), ("group2", bad_id)],
+        )
+        .await;
+        assert_html(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text.contains("id=\"e-groups\""), "{}", bad.text);
+        assert!(!bad.text.contains("Other secret room"));
+    }
+    assert_eq!(
+        service_json(&app, &o, &cut).await["requirements"][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Nothing ticked: no requirement.
+    let none = post(&app, &o, &format!("{path}/requirements"), &[]).await;
+    assert_saved(&none, &path);
+    assert_eq!(
+        service_json(&app, &o, &cut).await["requirements"],
+        serde_json::json!([])
+    );
+
+    // A receptionist cannot change either (promise A2).
+    let desk = app.add_member(&o, "desk@uno.example", "receptionist").await;
+    let before = service_json(&app, &o, &cut).await;
+    let r = post(
+        &app,
+        &desk,
+        &format!("{path}/staff"),
+        &[("staff", &bea), (&format!("duration_{bea}"), "30")],
+    )
+    .await;
+    assert_saved(&r, &path);
+    let r = post(
+        &app,
+        &desk,
+        &format!("{path}/requirements"),
+        &[("group1", &room)],
+    )
+    .await;
+    assert_saved(&r, &path);
+    let after = service_json(&app, &o, &cut).await;
+    assert_eq!(
+        (&before["staff"], &before["requirements"]),
+        (&after["staff"], &after["requirements"])
+    );
+}

@@ -27,6 +27,7 @@ struct TenantA {
     booking_customer: String,
     waitlist: String,
     resource: String,
+    table: String,
     area: String,
     combo: String,
     exception: String,
@@ -38,7 +39,7 @@ struct TenantA {
 
 /// A's catalogue: a stylist, two tables in an area, a combination, time off, a service, a
 /// service period and a customer.
-async fn seed_catalogue(app: &TestApp, owner: &Session, loc: &str) -> [String; 7] {
+async fn seed_catalogue(app: &TestApp, owner: &Session, loc: &str) -> [String; 8] {
     let post = |path: String, body: Value| {
         let cookie = owner.cookie.clone();
         async move {
@@ -93,7 +94,9 @@ async fn seed_catalogue(app: &TestApp, owner: &Session, loc: &str) -> [String; 7
         json!({"name": "Alpha Customer", "phone": "+39 333 111 2222", "email": "guest@alpha.example"}),
     )
     .await;
-    [resource, area, combo, exception, service, period, customer]
+    [
+        resource, t1, area, combo, exception, service, period, customer,
+    ]
 }
 
 async fn seed_a(app: &TestApp) -> TenantA {
@@ -162,10 +165,19 @@ async fn seed_a(app: &TestApp) -> TenantA {
     let jobs = app.get("/api/v1/jobs").cookie(&owner.cookie).send().await;
     app.drain_jobs().await;
     let mail = app.get("/api/v1/outbox").cookie(&owner.cookie).send().await;
-    let [resource, area, combo, exception, service, period, customer] =
-        seed_catalogue(app, &owner, &loc).await;
+    let [
+        resource,
+        table,
+        area,
+        combo,
+        exception,
+        service,
+        period,
+        customer,
+    ] = seed_catalogue(app, &owner, &loc).await;
     let a = TenantA {
         resource,
+        table,
         area,
         combo,
         exception,
@@ -228,6 +240,7 @@ async fn seed_a(app: &TestApp) -> TenantA {
         a.booking_customer.clone(),
         a.waitlist.clone(),
         a.resource.clone(),
+        a.table.clone(),
         a.area.clone(),
         a.combo.clone(),
         a.exception.clone(),
@@ -274,6 +287,8 @@ fn fill(path: &str, a: &TenantA) -> Option<String> {
         &a.waitlist
     } else if path.contains("/resources/{id}") {
         &a.resource
+    } else if path.contains("/tables/{id}") {
+        &a.table
     } else if path.contains("/areas/{id}") {
         &a.area
     } else if path.contains("/combos/{id}") {
@@ -431,6 +446,37 @@ fn form_body(path: &str, a: &TenantA) -> Vec<(&'static str, String)> {
             ("starts_at", "2026-12-25T00:00".into()),
             ("ends_at", "2026-12-26T00:00".into()),
         ],
+        // Restaurant screens: A's location, A's tables and ids; refused before any write.
+        "/app/catalogue/tables" | "/app/catalogue/tables/{id}" => vec![
+            ("location", a.location.clone()),
+            ("name", "B walk table".into()),
+            ("min_seats", "1".into()),
+            ("max_seats", "2".into()),
+        ],
+        "/app/catalogue/areas" | "/app/catalogue/areas/{id}" => vec![
+            ("location", a.location.clone()),
+            ("area_name", "B walk area".into()),
+            ("name", "B walk area".into()),
+        ],
+        "/app/catalogue/combos" | "/app/catalogue/combos/{id}" => vec![
+            ("location", a.location.clone()),
+            ("name", "B walk combo".into()),
+            ("min_seats", "2".into()),
+            ("max_seats", "4".into()),
+            ("table", a.table.clone()),
+            ("table", a.table.clone()),
+        ],
+        "/app/catalogue/periods" | "/app/catalogue/periods/{id}" => vec![
+            ("location", a.location.clone()),
+            ("name", "B walk period".into()),
+            ("weekday", "1".into()),
+            ("start", "18:00".into()),
+            ("last_seating", "21:00".into()),
+            ("slot_step_min", "15".into()),
+            ("tt1_party", "4".into()),
+            ("tt1_min", "120".into()),
+        ],
+        "/app/catalogue/services/{id}/requirements" => vec![("group1", a.resource.clone())],
         "/app/catalogue/rules" => vec![
             ("location", a.location.clone()),
             ("slot_step_min", "15".into()),

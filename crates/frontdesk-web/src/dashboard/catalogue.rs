@@ -1,6 +1,8 @@
-//! The catalogue screens of a location: services (with the staff who perform them), the team's
-//! staff, rooms and equipment (with their weekly hours and time off), and the location's opening
-//! hours, closures and booking rules.
+//! The catalogue screens of a location: services (with the staff who perform them, their own
+//! durations and prices, and the rooms/equipment each needs), the team's staff, rooms and
+//! equipment (with their weekly hours and time off), and the location's opening hours, closures
+//! and booking rules. The restaurant screens (tables, areas, combinations, service periods) are
+//! in [`super::restaurant`] and share the helpers and the tabs ([`Head`]) of this module.
 //!
 //! Handlers call the catalogue use cases only. Owners and admins edit; other roles see the same
 //! pages read-only, and a form the use case refuses to them comes back as a flash message.
@@ -13,13 +15,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use frontdesk_app::catalogue::{
-    BookingRulesIn, ExceptionIn, IntervalIn, ResourceIn, Segment, ServiceIn, ServiceStaffIn,
-    StaffLinkIn, WeeklyHoursIn,
+    BookingRulesIn, ExceptionIn, IntervalIn, RequirementsIn, ResourceIn, Segment, ServiceIn,
+    ServiceStaffIn, StaffLinkIn, WeeklyHoursIn,
 };
 use frontdesk_app::{AppError, Ctx};
 use frontdesk_core::validate::Invalid;
 use frontdesk_core::{ExceptionId, LocationId, ResourceId, ServiceId};
-use frontdesk_store::{Hours, Location, Resource, ScheduleException, Service};
+use frontdesk_store::{
+    Hours, Location, Resource, ScheduleException, Service, ServiceRequirement, ServiceStaff,
+};
 use jiff::tz::TimeZone;
 
 use super::desk::{Place, get, get_all, local_when};
@@ -34,7 +38,7 @@ type Pairs = Vec<(String, String)>;
 
 /// Form values by name: as submitted, or made from what is stored.
 #[derive(Debug, Clone, Default)]
-pub struct Vals(Pairs);
+pub struct Vals(pub(super) Pairs);
 
 impl Vals {
     /// The first value named `k`, or "".
@@ -52,22 +56,38 @@ impl Vals {
         self.0.iter().any(|(n, x)| n == k && x == v)
     }
 
-    fn set(&mut self, k: &str, v: impl Into<String>) {
+    /// Whether the form has a field named `k` at all (an emptied input still counts).
+    pub fn present(&self, k: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == k)
+    }
+
+    pub(super) fn set(&mut self, k: &str, v: impl Into<String>) {
         self.0.push((k.into(), v.into()));
     }
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// What a refused form becomes: field errors to show, or (as `Err`) the whole answer — a flash
 /// message back on `back` for a role that may not edit, or the error page.
-fn refused(
+pub(super) fn refused(
     state: &AppState,
     layout: &Layout,
     back: &str,
     e: AppError,
+) -> Result<Errors, Box<PageResult>> {
+    refused_with(state, layout, back, e, &[])
+}
+
+/// [`refused`], with conflicts (`code`, field, message) shown beside a field.
+pub(super) fn refused_with(
+    state: &AppState,
+    layout: &Layout,
+    back: &str,
+    e: AppError,
+    conflicts: &[(&str, &str, &str)],
 ) -> Result<Errors, Box<PageResult>> {
     match e {
         AppError::Forbidden(code) => Err(Box::new(Ok(redirect_flash(
@@ -75,7 +95,7 @@ fn refused(
             back,
             Flash::err(forbidden_text(code)),
         )))),
-        e => Errors::from_app(e, &[], layout).map_err(|p| Box::new(Err(p))),
+        e => Errors::from_app(e, conflicts, layout).map_err(|p| Box::new(Err(p))),
     }
 }
 
@@ -89,7 +109,7 @@ fn forbidden_text(code: &'static str) -> String {
 
 /// The answer to an action button (delete): `ok_to` with a message, or back to `err_to` with
 /// what stopped it.
-fn act(
+pub(super) fn act(
     state: &AppState,
     layout: &Layout,
     ok_to: &str,
@@ -109,7 +129,10 @@ fn act(
 }
 
 /// Renames the fields of a use case's validation failure (`None`: about the whole form).
-fn rename(e: AppError, f: impl Fn(&str) -> Option<(String, Option<String>)>) -> AppError {
+pub(super) fn rename(
+    e: AppError,
+    f: impl Fn(&str) -> Option<(String, Option<String>)>,
+) -> AppError {
     match e {
         AppError::Invalid(list) => AppError::Invalid(
             list.into_iter()
@@ -125,7 +148,7 @@ fn rename(e: AppError, f: impl Fn(&str) -> Option<(String, Option<String>)>) -> 
 
 // ----- parsing --------------------------------------------------------------------------------
 
-fn num(f: &Vals, field: &str, default: Option<i64>, errs: &mut Errors) -> i64 {
+pub(super) fn num(f: &Vals, field: &str, default: Option<i64>, errs: &mut Errors) -> i64 {
     let s = f.get(field).trim();
     match (s.parse::<i64>(), default) {
         (Ok(n), _) => n,
@@ -167,7 +190,7 @@ fn minor_units(s: &str) -> Option<i64> {
     w.checked_mul(100)?.checked_add(f)
 }
 
-fn money(f: &Vals, field: &str, errs: &mut Errors) -> Option<i64> {
+pub(super) fn money(f: &Vals, field: &str, errs: &mut Errors) -> Option<i64> {
     let s = f.get(field).trim();
     if s.is_empty() {
         return None;
@@ -221,13 +244,13 @@ fn instant(f: &Vals, field: &str, tz: &TimeZone, errs: &mut Errors) -> Option<St
 }
 
 /// `HH:MM` → minutes from midnight (`24:00` is the end of the day).
-fn minutes(s: &str) -> Option<i64> {
+pub(super) fn minutes(s: &str) -> Option<i64> {
     let (h, m) = s.trim().split_once(':')?;
     let (h, m): (i64, i64) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
     ((0..=23).contains(&h) && (0..=59).contains(&m) || (h == 24 && m == 0)).then_some(h * 60 + m)
 }
 
-fn hm(m: i64) -> String {
+pub(super) fn hm(m: i64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
@@ -241,39 +264,57 @@ pub struct Head {
     pub location_name: String,
     /// Picker choices.
     pub locations: Vec<(String, String, bool)>,
-    /// Current tab (`services`, `team`, `hours`).
+    /// Current tab (`services`, `team`, `hours`, `tables`, `combos`, `periods`).
     pub tab: &'static str,
     /// Label of the price field, with the currency.
     pub price_label: String,
     /// Label of the promotional price field.
     pub promo_label: String,
+    /// Whether the restaurant tabs show (tables, combinations, service periods).
+    pub restaurant: bool,
 }
 
+/// The tabs of the restaurant screens.
+const RESTAURANT_TABS: [&str; 3] = ["tables", "combos", "periods"];
+
 impl Head {
-    fn of(place: &Place, tab: &'static str) -> Self {
-        Head {
-            location: place.loc.id.to_string(),
-            location_name: place.loc.name.clone(),
-            locations: place.choices(),
-            tab,
-            price_label: format!("Price ({})", place.loc.currency),
-            promo_label: format!("Promotional price ({})", place.loc.currency),
-        }
+    /// The head of a list page (with the location picker).
+    pub(super) async fn of(
+        state: &AppState,
+        ctx: &Ctx,
+        layout: &Layout,
+        place: &Place,
+        tab: &'static str,
+    ) -> Result<Self, super::page::PageError> {
+        let mut h = Self::of_loc(state, ctx, layout, &place.loc, tab).await?;
+        h.locations = place.choices();
+        Ok(h)
     }
 
-    fn of_loc(loc: &Location, tab: &'static str) -> Self {
-        Head {
+    /// The head of a page about one thing of a location (no picker). The restaurant tabs show
+    /// on a location with tables, areas or service periods, and always on those tabs.
+    pub(super) async fn of_loc(
+        state: &AppState,
+        ctx: &Ctx,
+        layout: &Layout,
+        loc: &Location,
+        tab: &'static str,
+    ) -> Result<Self, super::page::PageError> {
+        let restaurant = RESTAURANT_TABS.contains(&tab)
+            || state.app.is_restaurant(ctx, loc.id).await.or_page(layout)?;
+        Ok(Head {
             location: loc.id.to_string(),
             location_name: loc.name.clone(),
             locations: Vec::new(),
             tab,
             price_label: format!("Price ({})", loc.currency),
             promo_label: format!("Promotional price ({})", loc.currency),
-        }
+            restaurant,
+        })
     }
 }
 
-fn status(errors: &Errors) -> StatusCode {
+pub(super) fn status(errors: &Errors) -> StatusCode {
     if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -281,7 +322,7 @@ fn status(errors: &Errors) -> StatusCode {
     }
 }
 
-async fn location_of(
+pub(super) async fn location_of(
     state: &AppState,
     ctx: &Ctx,
     layout: &Layout,
@@ -292,7 +333,7 @@ async fn location_of(
     Ok((loc, tz))
 }
 
-const WEEKDAYS: [&str; 7] = [
+pub(super) const WEEKDAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -642,7 +683,7 @@ pub struct LocQuery {
     location: String,
 }
 
-fn loc_q(q: Result<Query<LocQuery>, QueryRejection>) -> String {
+pub(super) fn loc_q(q: Result<Query<LocQuery>, QueryRejection>) -> String {
     q.map(|Query(q)| q.location).unwrap_or_default()
 }
 
@@ -660,7 +701,7 @@ async fn services_page(
         .await
         .or_page(&layout)?;
     let page = ServicesPage {
-        head: Head::of(&place, "services"),
+        head: Head::of(state, ctx, &layout, &place, "services").await?,
         prerequisites: services
             .iter()
             .map(|s| (s.id.to_string(), s.name.clone()))
@@ -720,7 +761,8 @@ pub async fn create_service(
     services_page(&state, &ctx, layout, place, Some(f), errors).await
 }
 
-/// One service's form, the staff who perform it and its deletion.
+/// One service's form, the staff who perform it (with their own duration and price), the rooms
+/// and equipment it needs, and its deletion.
 #[derive(Template)]
 #[template(path = "catalogue_service.html")]
 pub struct ServicePage {
@@ -729,9 +771,96 @@ pub struct ServicePage {
     id: String,
     title: String,
     prerequisites: Vec<(String, String)>,
-    staff: Vec<(String, String, bool)>,
+    staff: Vec<StaffRow>,
+    default_duration: String,
+    default_price: String,
+    groups: Vec<GroupRow>,
+    has_rooms: bool,
     form: Vals,
+    /// The form that was refused (`details`, `staff`, `groups`), whose errors show.
+    failed: &'static str,
     errors: Errors,
+}
+
+impl ServicePage {
+    /// The fields of the staff form, whose messages show beside them.
+    pub fn staff_shown(&self) -> Vec<&str> {
+        let mut v = vec!["staff"];
+        for s in &self.staff {
+            v.push(&s.duration_field);
+            v.push(&s.price_field);
+        }
+        v
+    }
+}
+
+/// A staff member of the location on a service's page.
+pub struct StaffRow {
+    /// Resource id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Performs the service.
+    pub on: bool,
+    /// Field of the duration override (`duration_res_…`).
+    pub duration_field: String,
+    /// Duration override as typed or stored ("" = the service's).
+    pub duration: String,
+    /// Field of the price override (`price_res_…`).
+    pub price_field: String,
+    /// Price override as typed or stored ("" = the service's).
+    pub price: String,
+}
+
+/// A "one of these" group of rooms and equipment a service needs.
+pub struct GroupRow {
+    /// Field name (`group1`…).
+    pub field: String,
+    /// Heading.
+    pub label: String,
+    /// Rooms and equipment: id, name, kind in words, ticked.
+    pub options: Vec<(String, String, &'static str, bool)>,
+}
+
+/// At most this many requirement groups (the use case's limit).
+const MAX_GROUPS: usize = 10;
+
+/// What a service page shows instead of the stored values.
+#[derive(Default)]
+struct ServiceTyped {
+    form: Option<Vals>,
+    staff: Option<Vals>,
+    groups: Option<Vals>,
+}
+
+fn staff_vals(links: &[ServiceStaff]) -> Vals {
+    let mut v = Vals::default();
+    for l in links {
+        v.set("staff", l.resource_id.to_string());
+        v.set(
+            &format!("duration_{}", l.resource_id),
+            l.duration_min.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        v.set(
+            &format!("price_{}", l.resource_id),
+            l.price_minor.map(amount).unwrap_or_default(),
+        );
+    }
+    v
+}
+
+/// Stored requirements as `group1`… values (groups renumbered from 1 in their order).
+fn group_vals(reqs: &[ServiceRequirement]) -> Vals {
+    let mut nos: Vec<i64> = reqs.iter().map(|r| r.group_no).collect();
+    nos.sort_unstable();
+    nos.dedup();
+    let mut v = Vals::default();
+    for (i, no) in nos.iter().enumerate() {
+        for r in reqs.iter().filter(|r| r.group_no == *no) {
+            v.set(&format!("group{}", i + 1), r.resource_id.to_string());
+        }
+    }
+    v
 }
 
 async fn service_page(
@@ -739,19 +868,58 @@ async fn service_page(
     ctx: &Ctx,
     layout: Layout,
     id: ServiceId,
-    form: Option<Vals>,
+    typed: ServiceTyped,
     errors: Errors,
 ) -> PageResult {
-    let (s, links, _) = state.app.service(ctx, id).await.or_page(&layout)?;
+    let (s, links, reqs) = state.app.service(ctx, id).await.or_page(&layout)?;
     let (loc, tz) = location_of(state, ctx, &layout, s.location_id).await?;
     let others = state.app.services(ctx, loc.id).await.or_page(&layout)?;
-    let staff = state
+    let resources = state
         .app
-        .resources(ctx, loc.id, Some("staff"))
+        .resources(ctx, loc.id, None)
         .await
         .or_page(&layout)?;
+    let failed = if typed.staff.is_some() {
+        "staff"
+    } else if typed.groups.is_some() {
+        "groups"
+    } else {
+        "details"
+    };
+    let staff_v = typed.staff.unwrap_or_else(|| staff_vals(&links));
+    let group_v = typed.groups.unwrap_or_else(|| group_vals(&reqs));
+    let rooms: Vec<&Resource> = resources
+        .iter()
+        .filter(|r| r.kind == "room" || r.kind == "equipment")
+        .collect();
+    // The groups in use and one empty group to start another.
+    let used = (1..=MAX_GROUPS)
+        .rev()
+        .find(|i| !group_v.get(&format!("group{i}")).is_empty())
+        .unwrap_or(0);
+    let groups = (1..=(used + 1).min(MAX_GROUPS))
+        .map(|i| {
+            let field = format!("group{i}");
+            GroupRow {
+                label: if i > used {
+                    "Another group".into()
+                } else {
+                    format!("Group {i}")
+                },
+                options: rooms
+                    .iter()
+                    .map(|r| {
+                        let rid = r.id.to_string();
+                        let on = group_v.has(&field, &rid);
+                        (rid, r.name.clone(), kind_label(&r.kind), on)
+                    })
+                    .collect(),
+                field,
+            }
+        })
+        .collect();
     let page = ServicePage {
-        head: Head::of_loc(&loc, "services"),
+        head: Head::of_loc(state, ctx, &layout, &loc, "services").await?,
         id: id.to_string(),
         title: s.name.clone(),
         prerequisites: others
@@ -759,17 +927,30 @@ async fn service_page(
             .filter(|o| o.id != id)
             .map(|o| (o.id.to_string(), o.name.clone()))
             .collect(),
-        staff: staff
+        staff: resources
             .iter()
+            .filter(|r| r.kind == "staff")
             .map(|r| {
-                (
-                    r.id.to_string(),
-                    r.name.clone(),
-                    links.iter().any(|l| l.resource_id == r.id),
-                )
+                let rid = r.id.to_string();
+                let duration_field = format!("duration_{rid}");
+                let price_field = format!("price_{rid}");
+                StaffRow {
+                    on: staff_v.has("staff", &rid),
+                    duration: staff_v.get(&duration_field).to_string(),
+                    price: staff_v.get(&price_field).to_string(),
+                    duration_field,
+                    price_field,
+                    name: r.name.clone(),
+                    id: rid,
+                }
             })
             .collect(),
-        form: form.unwrap_or_else(|| service_vals(&s, &tz)),
+        default_duration: s.duration_min.to_string(),
+        default_price: amount(s.price_minor),
+        has_rooms: !rooms.is_empty(),
+        groups,
+        form: typed.form.unwrap_or_else(|| service_vals(&s, &tz)),
+        failed,
         layout,
         errors,
     };
@@ -782,7 +963,15 @@ pub async fn service(
     Page(Staff(ctx), layout): Page<Staff>,
     Id(id): Id<ServiceId>,
 ) -> PageResult {
-    service_page(&state, &ctx, layout, id, None, Errors::none()).await
+    service_page(
+        &state,
+        &ctx,
+        layout,
+        id,
+        ServiceTyped::default(),
+        Errors::none(),
+    )
+    .await
 }
 
 /// POST /app/catalogue/services/{id}
@@ -813,10 +1002,16 @@ pub async fn update_service(
             },
         }
     }
-    service_page(&state, &ctx, layout, id, Some(f), errors).await
+    let typed = ServiceTyped {
+        form: Some(f),
+        ..ServiceTyped::default()
+    };
+    service_page(&state, &ctx, layout, id, typed, errors).await
 }
 
-/// POST /app/catalogue/services/{id}/staff
+/// POST /app/catalogue/services/{id}/staff — who performs the service, each with an optional
+/// duration (`duration_res_…`) and price (`price_res_…`) of their own. An override field left
+/// out of the form keeps what is stored; one sent empty clears it.
 pub async fn set_service_staff(
     State(state): State<AppState>,
     Page(Staff(ctx), layout): Page<Staff>,
@@ -825,39 +1020,156 @@ pub async fn set_service_staff(
 ) -> PageResult {
     let (_, links, _) = state.app.service(&ctx, id).await.or_page(&layout)?;
     let back = format!("/app/catalogue/services/{id}");
-    let mut staff = Vec::new();
-    for v in get_all(&pairs, "staff") {
+    let f = Vals(pairs);
+    let mut errors = Errors::none();
+    let mut staff: Vec<StaffLinkIn> = Vec::new();
+    for v in get_all(&f.0, "staff") {
         let Ok(rid) = v.parse::<ResourceId>() else {
-            return Ok(redirect_flash(
-                &state,
-                &back,
-                Flash::err("That staff member is not of this location."),
-            ));
+            errors.merge(Errors::field("staff", "must be staff of this location"));
+            continue;
         };
-        if staff.iter().any(|s: &StaffLinkIn| s.resource_id == rid) {
+        if staff.iter().any(|s| s.resource_id == rid) {
             continue;
         }
-        // Keep the duration and price overrides of the staff who stay.
         let old = links.iter().find(|l| l.resource_id == rid);
+        let (dk, pk) = (format!("duration_{rid}"), format!("price_{rid}"));
+        let duration_min = if !f.present(&dk) {
+            old.and_then(|l| l.duration_min)
+        } else if f.get(&dk).trim().is_empty() {
+            None
+        } else {
+            Some(num(&f, &dk, None, &mut errors))
+        };
+        let price_minor = if f.present(&pk) {
+            money(&f, &pk, &mut errors)
+        } else {
+            old.and_then(|l| l.price_minor)
+        };
         staff.push(StaffLinkIn {
             resource_id: rid,
-            duration_min: old.and_then(|l| l.duration_min),
-            price_minor: old.and_then(|l| l.price_minor),
+            duration_min,
+            price_minor,
         });
     }
-    let r = state
-        .app
-        .set_service_staff(&ctx, id, &ServiceStaffIn { staff })
-        .await
-        .map(|_| ());
-    let r = r.map_err(|e| match e {
-        AppError::MissingRef(_) => AppError::Conflict(
-            "missing_ref",
-            "that staff member is not of this location".into(),
-        ),
-        e => e,
-    });
-    act(&state, &layout, &back, &back, r, "Staff saved.")
+    if !errors.any() {
+        let ids: Vec<ResourceId> = staff.iter().map(|s| s.resource_id).collect();
+        let r = state
+            .app
+            .set_service_staff(&ctx, id, &ServiceStaffIn { staff })
+            .await;
+        match r {
+            Ok(_) => return Ok(redirect_flash(&state, &back, Flash::ok("Staff saved."))),
+            Err(e) => {
+                let e = match e {
+                    AppError::MissingRef(_) => {
+                        AppError::invalid("staff", "must be staff of this location")
+                    }
+                    e => rename(e, |field| {
+                        let rest = field.strip_prefix("staff[")?;
+                        let (i, k) = rest.split_once("].")?;
+                        let rid = ids.get(i.parse::<usize>().ok()?)?;
+                        match k {
+                            "duration_min" => Some((
+                                format!("duration_{rid}"),
+                                Some("must be between 5 and 720 minutes".into()),
+                            )),
+                            "price_minor" => Some((format!("price_{rid}"), None)),
+                            _ => Some(("staff".into(), None)),
+                        }
+                    }),
+                };
+                let e = rename(e, |field| {
+                    (field == "staff.resource_id").then(|| {
+                        (
+                            "staff".into(),
+                            Some("must be staff of this location".into()),
+                        )
+                    })
+                });
+                match refused(&state, &layout, &back, e) {
+                    Ok(e) => errors = e,
+                    Err(r) => return *r,
+                }
+            }
+        }
+    }
+    let typed = ServiceTyped {
+        staff: Some(f),
+        ..ServiceTyped::default()
+    };
+    service_page(&state, &ctx, layout, id, typed, errors).await
+}
+
+/// POST /app/catalogue/services/{id}/requirements — the rooms and equipment the service needs:
+/// `group1`…`group10`, each the ids ticked in one "one of these" group; empty groups drop.
+pub async fn set_service_requirements(
+    State(state): State<AppState>,
+    Page(Staff(ctx), layout): Page<Staff>,
+    Id(id): Id<ServiceId>,
+    Form(pairs): Form<Pairs>,
+) -> PageResult {
+    state.app.service(&ctx, id).await.or_page(&layout)?;
+    let back = format!("/app/catalogue/services/{id}");
+    let f = Vals(pairs);
+    let mut errors = Errors::none();
+    let mut groups: Vec<Vec<ResourceId>> = Vec::new();
+    for i in 1..=MAX_GROUPS {
+        let mut g: Vec<ResourceId> = Vec::new();
+        for v in get_all(&f.0, &format!("group{i}")) {
+            match v.parse::<ResourceId>() {
+                Ok(r) if !g.contains(&r) => g.push(r),
+                Ok(_) => {}
+                Err(_) => errors.merge(Errors::field(
+                    "groups",
+                    "must be rooms or equipment of this location",
+                )),
+            }
+        }
+        if !g.is_empty() {
+            groups.push(g);
+        }
+    }
+    if !errors.any() {
+        let n = groups.len();
+        match state
+            .app
+            .set_service_requirements(&ctx, id, &RequirementsIn { groups })
+            .await
+        {
+            Ok(_) => {
+                let msg = if n == 0 {
+                    "The service needs no room or equipment now.".to_string()
+                } else {
+                    "Rooms and equipment saved.".to_string()
+                };
+                return Ok(redirect_flash(&state, &back, Flash::ok(msg)));
+            }
+            Err(e) => {
+                let e = match e {
+                    AppError::MissingRef(_) => {
+                        AppError::invalid("groups", "must be rooms or equipment of this location")
+                    }
+                    e => rename(e, |field| {
+                        field.starts_with("groups").then(|| {
+                            (
+                                "groups".to_string(),
+                                Some("must be rooms or equipment of this location".into()),
+                            )
+                        })
+                    }),
+                };
+                match refused(&state, &layout, &back, e) {
+                    Ok(e) => errors = e,
+                    Err(r) => return *r,
+                }
+            }
+        }
+    }
+    let typed = ServiceTyped {
+        groups: Some(f),
+        ..ServiceTyped::default()
+    };
+    service_page(&state, &ctx, layout, id, typed, errors).await
 }
 
 /// POST /app/catalogue/services/{id}/delete
@@ -941,7 +1253,7 @@ async fn team_page(
         )
     });
     let page = TeamPage {
-        head: Head::of(&place, "team"),
+        head: Head::of(state, ctx, &layout, &place, "team").await?,
         resources: rows
             .into_iter()
             .map(|r| ResourceRow {
@@ -1135,7 +1447,7 @@ async fn resource_page(
         v
     });
     let page = ResourcePage {
-        head: Head::of_loc(&loc, "team"),
+        head: Head::of_loc(state, ctx, &layout, &loc, "team").await?,
         id: id.to_string(),
         title: r.name.clone(),
         kind: kind_label(&r.kind),
@@ -1152,12 +1464,15 @@ async fn resource_page(
     Ok(render(status(&page.errors), &page))
 }
 
-/// GET /app/catalogue/resources/{id}
+/// GET /app/catalogue/resources/{id} (a table's page is under Tables).
 pub async fn resource(
     State(state): State<AppState>,
     Page(Staff(ctx), layout): Page<Staff>,
     Id(id): Id<ResourceId>,
 ) -> PageResult {
+    if state.app.resource(&ctx, id).await.or_page(&layout)?.kind == "table" {
+        return Ok(see_other(&format!("/app/catalogue/tables/{id}")));
+    }
     resource_page(&state, &ctx, layout, id, Typed::default(), Errors::none()).await
 }
 
@@ -1410,7 +1725,7 @@ async fn hours_page(
     };
     let closures = upcoming_exceptions(state, ctx, &layout, loc, None).await?;
     let page = HoursPage {
-        head: Head::of(&place, "hours"),
+        head: Head::of(state, ctx, &layout, &place, "hours").await?,
         week: week_rows(&week),
         closures: exception_rows(&closures, &place.tz),
         closure: typed.off.unwrap_or_default(),

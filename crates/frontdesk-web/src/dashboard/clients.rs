@@ -47,7 +47,6 @@ pub struct ClientsPage {
     rows: Vec<ClientRow>,
     next: Option<String>,
     first_page: bool,
-    floor: Option<LocationId>,
 }
 
 /// The zone client-wide dates are shown in: the business's first location's.
@@ -108,9 +107,7 @@ pub async fn clients(
             name: c.name,
         })
         .collect();
-    let floor = desk::floor_location(&state, &ctx, &layout).await?;
     ok(&ClientsPage {
-        floor,
         layout,
         q: q.q,
         rows,
@@ -141,7 +138,6 @@ pub struct ClientPage {
     last: String,
     upcoming: Vec<ClientBooking>,
     past: Vec<ClientBooking>,
-    floor: Option<LocationId>,
 }
 
 /// GET /app/clients/{id}
@@ -207,9 +203,7 @@ pub async fn client(
         }
     }
     upcoming.reverse();
-    let floor = desk::floor_location(&state, &ctx, &layout).await?;
     ok(&ClientPage {
-        floor,
         layout,
         tags: serde_json::from_str(&c.tags).unwrap_or_default(),
         requirements: serde_json::from_str(&c.requirements).unwrap_or_default(),

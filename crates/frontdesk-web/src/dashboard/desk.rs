@@ -252,25 +252,6 @@ impl Names {
     }
 }
 
-/// The first location of the business that has restaurant tables (for the Floor link of pages
-/// not tied to one location).
-pub async fn floor_location(
-    state: &AppState,
-    ctx: &Ctx,
-    layout: &Layout,
-) -> Result<Option<LocationId>, PageError> {
-    let t = state.app.store.tenant(ctx.tenant);
-    for l in state.app.locations(ctx).await.or_page(layout)? {
-        if sp(t.resources(l.id, Some("table")).await, layout)?
-            .iter()
-            .any(|r| r.active)
-        {
-            return Ok(Some(l.id));
-        }
-    }
-    Ok(None)
-}
-
 /// Query-string building for links: `key=value` pairs, percent-encoded.
 pub fn qs(pairs: &[(&str, &str)]) -> String {
     pairs

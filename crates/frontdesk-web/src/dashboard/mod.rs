@@ -26,6 +26,7 @@ pub mod desk;
 pub mod floor;
 pub mod ops;
 pub mod page;
+pub mod restaurant;
 pub mod team;
 
 use axum::Router;
@@ -171,6 +172,12 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         )
         .add(
             M::POST,
+            "/app/catalogue/services/{id}/requirements",
+            Staff,
+            catalogue::set_service_requirements,
+        )
+        .add(
+            M::POST,
             "/app/catalogue/services/{id}/delete",
             Staff,
             catalogue::delete_service,
@@ -231,6 +238,100 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
             "/app/catalogue/exceptions/{id}/delete",
             Staff,
             catalogue::delete_exception,
+        )
+        .add(M::GET, "/app/catalogue/tables", Staff, restaurant::tables)
+        .add(
+            M::POST,
+            "/app/catalogue/tables",
+            Staff,
+            restaurant::create_table,
+        )
+        .add(
+            M::GET,
+            "/app/catalogue/tables/{id}",
+            Staff,
+            restaurant::table,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/tables/{id}",
+            Staff,
+            restaurant::update_table,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/tables/{id}/delete",
+            Staff,
+            restaurant::delete_table,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/areas",
+            Staff,
+            restaurant::create_area,
+        )
+        .add(M::GET, "/app/catalogue/areas/{id}", Staff, restaurant::area)
+        .add(
+            M::POST,
+            "/app/catalogue/areas/{id}",
+            Staff,
+            restaurant::update_area,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/areas/{id}/delete",
+            Staff,
+            restaurant::delete_area,
+        )
+        .add(M::GET, "/app/catalogue/combos", Staff, restaurant::combos)
+        .add(
+            M::POST,
+            "/app/catalogue/combos",
+            Staff,
+            restaurant::create_combo,
+        )
+        .add(
+            M::GET,
+            "/app/catalogue/combos/{id}",
+            Staff,
+            restaurant::combo,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/combos/{id}",
+            Staff,
+            restaurant::update_combo,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/combos/{id}/delete",
+            Staff,
+            restaurant::delete_combo,
+        )
+        .add(M::GET, "/app/catalogue/periods", Staff, restaurant::periods)
+        .add(
+            M::POST,
+            "/app/catalogue/periods",
+            Staff,
+            restaurant::create_period,
+        )
+        .add(
+            M::GET,
+            "/app/catalogue/periods/{id}",
+            Staff,
+            restaurant::period,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/periods/{id}",
+            Staff,
+            restaurant::update_period,
+        )
+        .add(
+            M::POST,
+            "/app/catalogue/periods/{id}/delete",
+            Staff,
+            restaurant::delete_period,
         )
         .add(M::GET, "/app/team", Staff, team::team)
         .add(M::POST, "/app/team", Owner, team::invite)

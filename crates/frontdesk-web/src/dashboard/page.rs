@@ -227,6 +227,9 @@ pub struct Layout {
     pub role: Option<Role>,
     /// The sidebar links the role can use.
     pub nav: Vec<NavItem>,
+    /// The location the sidebar's Floor link opens: the first with an active table (pages
+    /// of one location point it at theirs). None: no Floor link.
+    pub floor: Option<String>,
     /// A message from the previous request.
     pub flash: Option<Flash>,
     /// The outbox folder, when e-mail is written there instead of sent.
@@ -245,6 +248,7 @@ impl Layout {
             business: None,
             role: None,
             nav: Vec::new(),
+            floor: None,
             flash: None,
             outbox: None,
             asset_v: ASSET_VERSION.as_str(),
@@ -274,6 +278,10 @@ impl Layout {
             Some(c) => state.app.business(c).await.ok().map(|t| t.name),
             None => None,
         };
+        let floor = match ctx {
+            Some(c) => state.app.floor_location(c).await.ok().flatten(),
+            None => None,
+        };
         let role = ctx.map(|c| c.role);
         Self {
             signed_in: true,
@@ -281,6 +289,7 @@ impl Layout {
             business,
             role,
             nav: nav_for(role, parts.uri.path()),
+            floor: floor.map(|l| l.to_string()),
             ..Self::public(parts, state)
         }
     }
