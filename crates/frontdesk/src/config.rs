@@ -386,6 +386,7 @@ impl Common {
             sms,
             max_support_grant: Duration::from_secs(14 * 86400),
             availability_cache: Duration::from_millis(self.availability_cache_ms),
+            public: frontdesk_app::public::PublicLimits::default(),
         };
         let mut trusted_origins = Vec::new();
         if self.base_url.is_some() {
