@@ -499,10 +499,10 @@ impl App {
             if site.staff_member(st).is_none() {
                 return Err(AppError::MissingRef("staff_id"));
             }
-            if services
-                .iter()
-                .any(|s| site.service(*s).is_some_and(|s| !s.staff.contains(&st)))
-            {
+            if services.iter().any(|s| {
+                site.service(*s)
+                    .is_some_and(|s| !s.staff.is_empty() && !s.staff.contains(&st))
+            }) {
                 return Err(AppError::invalid(
                     "staff_id",
                     "does not perform every service chosen",
@@ -512,11 +512,12 @@ impl App {
         if services.is_empty() && !site.restaurant {
             return Err(AppError::invalid("services", "choose a service"));
         }
+        // A service nobody in particular performs takes no staff preference.
         Ok(services
             .iter()
             .map(|s| VisitItemIn {
                 service_id: *s,
-                staff_id: staff,
+                staff_id: staff.filter(|_| site.service(*s).is_some_and(|x| !x.staff.is_empty())),
             })
             .collect())
     }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod public;
 pub mod routes;
 
 use std::sync::Arc;
@@ -108,6 +109,10 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
     table.extend(sys_table);
     let (ntf_api, ntf_api_table) = api::notifications::routes();
     table.extend(ntf_api_table);
+    let (public_pages, public_table) = public::routes();
+    table.extend(public_table);
+    let (public_api, public_api_table) = public::api_routes();
+    table.extend(public_api_table);
 
     let mut csrf = CsrfLayer::new();
     for o in &state.web.trusted_origins {
@@ -121,8 +126,12 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .merge(sys)
         .merge(ntf_api)
         .merge(openapi::docs_router())
+        .merge(public_pages)
         .fallback(dashboard::fallback)
         .layer(csrf)
+        // The public JSON API is called from other sites' pages: it uses no cookies, so there
+        // is nothing to forge, and it answers CORS itself.
+        .merge(public_api)
         .layer(DefaultBodyLimit::max(state.web.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
