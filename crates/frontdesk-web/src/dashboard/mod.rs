@@ -18,6 +18,7 @@ pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod bookings;
+pub mod booking_page;
 pub mod business;
 pub mod calendar;
 pub mod catalogue;
@@ -124,6 +125,8 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         )
         .add(M::GET, "/app/business", Staff, business::business)
         .add(M::POST, "/app/business", Owner, business::update_business)
+        .add(M::GET, "/app/booking-page", Staff, booking_page::settings)
+        .add(M::POST, "/app/booking-page", Owner, booking_page::update)
         .add(M::GET, "/app/locations", Staff, business::locations)
         .add(M::POST, "/app/locations", Owner, business::create_location)
         .add(M::GET, "/app/locations/{id}", Staff, business::location)
