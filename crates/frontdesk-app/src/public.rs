@@ -1004,21 +1004,15 @@ impl App {
             )
             .await?;
             tx.commit().await?;
-            return Err(if left == 0 {
-                AppError::Conflict(
-                    "code_locked",
-                    "that code is not right, and it was the last try for it; ask for a new one"
-                        .into(),
-                )
-            } else {
-                AppError::invalid(
-                    "code",
-                    &format!(
-                        "is not right ({left} {} left)",
-                        if left == 1 { "try" } else { "tries" }
-                    ),
-                )
-            });
+            // Every guess that was compared answers the same way, with the tries left (0:
+            // ask for a new code); only guesses past the limit are `code_locked`.
+            return Err(AppError::invalid(
+                "code",
+                &format!(
+                    "is not right ({left} {} left)",
+                    if left == 1 { "try" } else { "tries" }
+                ),
+            ));
         }
         let rules = self.store.tenant(tenant).rules(b.location_id).await?;
         let to = if rules.require_confirmation {
