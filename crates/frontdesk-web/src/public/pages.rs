@@ -644,6 +644,13 @@ async fn book_page(
     let slug = site.location.slug.as_str();
     let services = v.service_ids()?;
     let staff_id = v.staff_id()?;
+    // Only this page's own services and staff, at every step (T3).
+    if services.iter().any(|s| site.service(*s).is_none()) {
+        return Err(AppError::MissingRef("services"));
+    }
+    if staff_id.is_some_and(|s| site.staff_member(s).is_none()) {
+        return Err(AppError::MissingRef("staff_id"));
+    }
     let tz = TimeZone::get(&site.location.time_zone).unwrap_or(TimeZone::UTC);
     let here = v.href(slug, &[("from", &v.from), ("date", &v.date), ("start", &v.start)]);
     let site_pair = Some((site.business.as_str(), &site.location));
