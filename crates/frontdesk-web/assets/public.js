@@ -6,8 +6,15 @@
     // A page shown again with errors: move the focus to their summary, so screen readers and
     // keyboards start there.
     var summary = document.querySelector("[data-error-summary]");
+    var invalid = document.querySelector("input[aria-invalid=true], select[aria-invalid=true], textarea[aria-invalid=true]");
     if (summary) {
       summary.focus();
+    } else if (invalid) {
+      // One field was wrong (the code): straight back to it.
+      invalid.focus();
+      if (invalid.select) {
+        invalid.select();
+      }
     }
 
     // One submit per form: a second tap while the first is on its way does nothing.
