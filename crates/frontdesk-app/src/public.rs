@@ -431,10 +431,12 @@ impl App {
         let services: Vec<PublicService> = services
             .into_iter()
             .map(|s| {
-                let promo = match (s.promo_price_minor, s.promo_starts_at_ms, s.promo_ends_at_ms) {
-                    (Some(p), a, b)
-                        if a.is_none_or(|a| a <= now) && b.is_none_or(|b| now < b) =>
-                    {
+                let promo = match (
+                    s.promo_price_minor,
+                    s.promo_starts_at_ms,
+                    s.promo_ends_at_ms,
+                ) {
+                    (Some(p), a, b) if a.is_none_or(|a| a <= now) && b.is_none_or(|b| now < b) => {
                         Some(p)
                     }
                     _ => None,
@@ -576,7 +578,10 @@ impl App {
             .unwrap_or(&site.location.country)
             .to_ascii_uppercase();
         let phone = if input.phone.trim().is_empty() {
-            v.push("phone", "is needed: the code to confirm the booking goes there");
+            v.push(
+                "phone",
+                "is needed: the code to confirm the booking goes there",
+            );
             None
         } else {
             v.check(validate::phone("phone", &input.phone, &country))
@@ -719,8 +724,16 @@ impl App {
             self.count_code_sent(&phone, client).await?;
             let mut tx = self.store.begin().await?;
             tx.tenant(site.tenant).insert_verification(&ver).await?;
-            self.queue_code_sms(&mut tx, site.tenant, &site.business, &phone, &code, &language, ttl)
-                .await?;
+            self.queue_code_sms(
+                &mut tx,
+                site.tenant,
+                &site.business,
+                &phone,
+                &code,
+                &language,
+                ttl,
+            )
+            .await?;
             // The hold lasts at least as long as the code.
             tx.tenant(site.tenant)
                 .extend_hold(id, ver.expires_at_ms, now)
@@ -860,7 +873,7 @@ impl App {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments, reason = "one message's parts")]
+    #[expect(clippy::too_many_arguments, reason = "one message's parts")]
     async fn queue_code_sms(
         &self,
         tx: &mut frontdesk_store::Tx,
@@ -1034,7 +1047,13 @@ impl App {
         }
         if !tx
             .tenant(tenant)
-            .confirm_hold(b.id, to, "customer", "phone verified with a one-time code", now)
+            .confirm_hold(
+                b.id,
+                to,
+                "customer",
+                "phone verified with a one-time code",
+                now,
+            )
             .await?
         {
             return Err(AppError::Conflict(
@@ -1084,7 +1103,11 @@ impl App {
     }
 
     /// Sends a new code for a held booking (at most [`PublicLimits::resends_per_booking`]).
-    pub async fn public_resend(&self, token: &str, client: &ClientInfo) -> AppResult<PublicHoldOut> {
+    pub async fn public_resend(
+        &self,
+        token: &str,
+        client: &ClientInfo,
+    ) -> AppResult<PublicHoldOut> {
         let b = self.booking_by_token(token).await?;
         let v = self.live_hold(&b).await?;
         let tenant = b.tenant_id;
@@ -1315,7 +1338,10 @@ impl App {
         let date = start.get(..10).unwrap_or_default();
         crate::bookings::parse_date("start", date)?;
         let free = self.move_slots(&b, date, client).await?;
-        if !free.iter().any(|s| s.local_time == start || s.start == start) {
+        if !free
+            .iter()
+            .any(|s| s.local_time == start || s.start == start)
+        {
             return Err(AppError::Conflict(
                 "slot_taken",
                 "this time is not free; choose another".into(),

@@ -273,8 +273,14 @@ mod tests {
         assert!(!m.contains("123456"));
         assert!(r.verify_mac(&m, "otp", b"t|b|123456"));
         assert!(!r.verify_mac(&m, "otp", b"t|b|123457"));
-        assert!(!r.verify_mac(&m, "other", b"t|b|123456"), "purposes are separate");
-        assert!(!ring().verify_mac(&m, "otp", b"t|b|123456"), "another key cannot check it");
+        assert!(
+            !r.verify_mac(&m, "other", b"t|b|123456"),
+            "purposes are separate"
+        );
+        assert!(
+            !ring().verify_mac(&m, "otp", b"t|b|123456"),
+            "another key cannot check it"
+        );
         assert!(!r.verify_mac("garbage", "otp", b"x"));
         // After a rotation the older key still verifies what it made.
         let mut f = KeyringFile::generate();

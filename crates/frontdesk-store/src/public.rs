@@ -76,20 +76,23 @@ const VERIFICATION_COLS: &str = "tenant_id, booking_id, phone, code_hash, expire
 impl TenantRead<'_> {
     /// The business's booking page settings, if it ever set them.
     pub async fn booking_page_settings(&self) -> StoreResult<Option<BookingPageSettings>> {
-        on_pool!(&self.store.db, |p| sqlx::query_as(
+        on_pool!(&self.store.db, |p| {
+            sqlx::query_as(
             "SELECT tenant_id, code_minutes, ask_marketing_consent, ask_messaging_consent, updated_at_ms
              FROM booking_page_settings WHERE tenant_id = $1"
         )
         .bind(self.tenant)
         .fetch_optional(p)
         .await
-        .map_err(map_err))
+        .map_err(map_err)
+        })
     }
 
     /// A booking's pending verification.
     pub async fn verification(&self, booking: BookingId) -> StoreResult<Option<Verification>> {
-        let sql =
-            format!("SELECT {VERIFICATION_COLS} FROM verification_codes WHERE tenant_id = $1 AND booking_id = $2");
+        let sql = format!(
+            "SELECT {VERIFICATION_COLS} FROM verification_codes WHERE tenant_id = $1 AND booking_id = $2"
+        );
         on_pool!(&self.store.db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
             sql.clone()
         ))
@@ -134,7 +137,8 @@ impl TenantWrite<'_> {
     /// Saves the booking page settings.
     pub async fn put_booking_page_settings(&mut self, s: &BookingPageSettings) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO booking_page_settings (tenant_id, code_minutes, ask_marketing_consent, ask_messaging_consent, updated_at_ms)
              VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id) DO UPDATE SET code_minutes = $2, ask_marketing_consent = $3,
@@ -148,14 +152,16 @@ impl TenantWrite<'_> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Records a held booking's first code.
     pub async fn insert_verification(&mut self, v: &Verification) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "INSERT INTO verification_codes (tenant_id, booking_id, phone, code_hash, expires_at_ms, attempts, sends,
                 last_sent_at_ms, used_at_ms, email, marketing_consent, messaging_consent, created_at_ms)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -176,7 +182,8 @@ impl TenantWrite<'_> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -223,13 +230,15 @@ impl TenantWrite<'_> {
              WHERE tenant_id = $1 AND booking_id = $2 AND used_at_ms IS NULL AND attempts < $3
              RETURNING {VERIFICATION_COLS}"
         );
-        on_tx!(self.tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(t)
-            .bind(booking)
-            .bind(max_attempts)
-            .fetch_optional(c)
-            .await
-            .map_err(map_err))
+        on_tx!(self.tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(
+            sql.clone()
+        ))
+        .bind(t)
+        .bind(booking)
+        .bind(max_attempts)
+        .fetch_optional(c)
+        .await
+        .map_err(map_err))
     }
 
     /// Marks a verification used; false if it was used already (a concurrent success).
@@ -342,7 +351,8 @@ impl TenantWrite<'_> {
         if n != 1 {
             return Ok(false);
         }
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE allocations SET hold_expires_at_ms = NULL WHERE tenant_id = $1 AND booking_id = $2"
         )
         .bind(t)
@@ -350,7 +360,8 @@ impl TenantWrite<'_> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         self.insert_event(booking, now, actor, Some("held"), to, note)
             .await?;
         Ok(true)
@@ -363,7 +374,8 @@ impl TenantWrite<'_> {
         now: i64,
     ) -> StoreResult<()> {
         let t = self.tenant;
-        on_tx!(self.tx, |c| sqlx::query(
+        on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE customers SET last_verified_at_ms = $3, updated_at_ms = $3 WHERE tenant_id = $1 AND id = $2"
         )
         .bind(t)
@@ -372,7 +384,8 @@ impl TenantWrite<'_> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -434,7 +447,8 @@ impl TenantWrite<'_> {
         now: i64,
     ) -> StoreResult<bool> {
         let t = self.tenant;
-        let n = on_tx!(self.tx, |c| sqlx::query(
+        let n = on_tx!(self.tx, |c| {
+            sqlx::query(
             "UPDATE customers SET email = $3, email_key = $4, updated_at_ms = $5
              WHERE tenant_id = $1 AND id = $2 AND email IS NULL
                AND NOT EXISTS (SELECT 1 FROM customers o WHERE o.tenant_id = $1 AND o.email_key = $4)"
@@ -447,7 +461,8 @@ impl TenantWrite<'_> {
         .execute(c)
         .await
         .map_err(map_err)
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
         Ok(n == 1)
     }
 }

@@ -712,7 +712,9 @@ async fn public_routes_never_reach_another_business() {
     let b_slug = "beta-clinic";
     let before = snapshot(&app, &a).await;
     let a_booking: frontdesk_core::BookingId = a.booking.parse().unwrap();
-    let forged = frontdesk_core::token::Credential::generate(a.owner.tenant.uuid(), a_booking.uuid()).render("mb");
+    let forged =
+        frontdesk_core::token::Credential::generate(a.owner.tenant.uuid(), a_booking.uuid())
+            .render("mb");
     let mut walked = 0;
     for r in app.routes.iter().filter(|r| r.access == Access::Public) {
         let customer_side = r.path.starts_with("/{slug}")
@@ -752,7 +754,11 @@ async fn public_routes_never_reach_another_business() {
             (m, p) => panic!("the public walk does not know {m} {p}: teach it"),
         };
         let res = req.send().await;
-        assert!(res.status != StatusCode::INTERNAL_SERVER_ERROR, "{what}: {}", res.text);
+        assert!(
+            res.status != StatusCode::INTERNAL_SERVER_ERROR,
+            "{what}: {}",
+            res.text
+        );
         let reaches_a = r.path == "/{slug}"
             || r.path.contains("/availability")
             || r.path.contains("{token}")
@@ -763,7 +769,21 @@ async fn public_routes_never_reach_another_business() {
         assert_nothing_of_a(&res, &a, &what);
         walked += 1;
     }
-    assert!(walked >= 12, "every customer-side route was walked ({walked})");
-    assert_eq!(before, snapshot(&app, &a).await, "the walk changed tenant A's data");
-    assert_eq!(app.db.store.count_tenant_rows("bookings", b.tenant).await.unwrap(), 0);
+    assert!(
+        walked >= 12,
+        "every customer-side route was walked ({walked})"
+    );
+    assert_eq!(
+        before,
+        snapshot(&app, &a).await,
+        "the walk changed tenant A's data"
+    );
+    assert_eq!(
+        app.db
+            .store
+            .count_tenant_rows("bookings", b.tenant)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -132,7 +132,13 @@ async fn last_code(fx: &Fx) -> String {
 }
 
 /// Posts the details form of the booking page (no JavaScript) for `start` with `service`.
-async fn hold_from(fx: &Fx, ip: &str, start: &str, phone: &str, extra: &[(&str, &str)]) -> TestResponse {
+async fn hold_from(
+    fx: &Fx,
+    ip: &str,
+    start: &str,
+    phone: &str,
+    extra: &[(&str, &str)],
+) -> TestResponse {
     let svc = fx.salon.cut.to_string();
     let mut form: Vec<(&str, &str)> = vec![
         ("service", &svc),
@@ -193,24 +199,37 @@ async fn o1_b5_a_customer_books_confirms_moves_and_cancels_without_javascript() 
     // Step 1: the services of this location, in the business's language (English here).
     let p1 = app.get("/salon-uno").send().await;
     assert_eq!(p1.status, StatusCode::OK);
-    assert!(p1.text.contains("Salon Uno") && p1.text.contains("Cut") && p1.text.contains("Fringe trim"));
+    assert!(
+        p1.text.contains("Salon Uno") && p1.text.contains("Cut") && p1.text.contains("Fringe trim")
+    );
     assert!(p1.text.contains("name=\"service\""));
     // Step 2: choosing a service (the GET form) lists days and free times.
     let p2 = app
-        .get(&format!("/salon-uno?service={}&staff=&from=2026-11-26", fx.salon.cut))
+        .get(&format!(
+            "/salon-uno?service={}&staff=&from=2026-11-26",
+            fx.salon.cut
+        ))
         .send()
         .await;
     assert_eq!(p2.status, StatusCode::OK, "{}", p2.text);
     let times = links(&p2.text, "time");
     assert!(!times.is_empty(), "free times are listed: {}", p2.text);
-    assert!(times[0].contains("start=2026-11-26T09%3A00"), "{}", times[0]);
+    assert!(
+        times[0].contains("start=2026-11-26T09%3A00"),
+        "{}",
+        times[0]
+    );
     let days = links(&p2.text, "day");
     assert!(days.iter().any(|d| d.contains("date=2026-11-27")));
     // Step 3: a time opens the details form with a summary.
     let ten = times.iter().find(|h| h.contains("T10%3A00")).unwrap();
     let p3 = app.get(ten).send().await;
     assert_eq!(p3.status, StatusCode::OK);
-    assert!(p3.text.contains("Thursday 26 November 2026 at 10:00"), "{}", p3.text);
+    assert!(
+        p3.text.contains("Thursday 26 November 2026 at 10:00"),
+        "{}",
+        p3.text
+    );
     assert!(p3.text.contains("35.00 EUR"));
     let key = p3.text.split("name=\"key\" value=\"").nth(1).unwrap();
     let key = &key[..key.find('"').unwrap()];
@@ -235,19 +254,37 @@ async fn o1_b5_a_customer_books_confirms_moves_and_cancels_without_javascript() 
     assert_eq!((b.status.as_str(), b.source.as_str()), ("held", "web"));
     assert!(b.hold_expires_at_ms.unwrap() >= app.clock.now_ms() + 5 * MIN_MS);
     // The code went by SMS to the phone given, on the urgent queue.
-    let sms = app.db.store.tenant(fx.owner.tenant).sms_outbox(10).await.unwrap();
+    let sms = app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .sms_outbox(10)
+        .await
+        .unwrap();
     assert_eq!(sms[0].to_phone, "+393471234567");
     assert!(sms[0].urgent && sms[0].purpose == "verification_code");
-    assert!(sms[0].body.contains("Salon Uno") && sms[0].body.contains("5 minutes"), "{}", sms[0].body);
+    assert!(
+        sms[0].body.contains("Salon Uno") && sms[0].body.contains("5 minutes"),
+        "{}",
+        sms[0].body
+    );
     let code = last_code(&fx).await;
     // The page asks for it; nothing is confirmed yet.
     let page = app.get(&location(&r)).send().await;
-    assert!(page.text.contains("Enter your code") && page.text.contains("+39 ••• •••567"), "{}", page.text);
+    assert!(
+        page.text.contains("Enter your code") && page.text.contains("+39 ••• •••567"),
+        "{}",
+        page.text
+    );
     assert!(!page.text.contains(&code));
     // A wrong code says so; the right one confirms.
     let w = verify(&fx, &token, &wrong(&code)).await;
     assert_eq!(w.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(w.text.contains("That code is not right") && w.text.contains("Tries left for this code: 2"), "{}", w.text);
+    assert!(
+        w.text.contains("That code is not right") && w.text.contains("Tries left for this code: 2"),
+        "{}",
+        w.text
+    );
     assert_eq!(booking(&fx, &token).await.status, "held");
     let ok = verify(&fx, &token, &code).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
@@ -264,7 +301,11 @@ async fn o1_b5_a_customer_books_confirms_moves_and_cancels_without_javascript() 
         .unwrap()
         .unwrap();
     assert_eq!(cust.last_verified_at_ms, Some(app.clock.now_ms()));
-    assert_eq!(cust.email.as_deref(), Some("carla@example.com"), "the e-mail is attached once the phone is proven");
+    assert_eq!(
+        cust.email.as_deref(),
+        Some("carla@example.com"),
+        "the e-mail is attached once the phone is proven"
+    );
     // N1: confirmation and reminder were planned with the confirmation.
     let ntf = app
         .db
@@ -274,27 +315,54 @@ async fn o1_b5_a_customer_books_confirms_moves_and_cancels_without_javascript() 
         .await
         .unwrap();
     assert!(ntf.iter().any(|n| n.key == "confirmation"));
-    let reminder = ntf.iter().find(|n| n.key == "reminder").expect("a reminder");
+    let reminder = ntf
+        .iter()
+        .find(|n| n.key == "reminder")
+        .expect("a reminder");
     assert_eq!(reminder.status, "scheduled");
     let page = app.get(&location(&ok)).send().await;
     assert!(page.text.contains("Your booking is confirmed"));
-    assert!(page.text.contains("We will send you a reminder on Wednesday 25 November 2026 at 10:00"), "{}", page.text);
+    assert!(
+        page.text
+            .contains("We will send you a reminder on Wednesday 25 November 2026 at 10:00"),
+        "{}",
+        page.text
+    );
     // The confirmation text carries a link of its own, which opens the same booking.
     app.drain_jobs().await;
-    let confirmation = app.db.store.tenant(fx.owner.tenant).sms_outbox(10).await.unwrap();
-    let text = &confirmation.iter().find(|m| m.purpose == "booking_confirmation").unwrap().body;
-    let link = text.split_whitespace().find(|w| w.contains("/manage/mb_")).unwrap();
+    let confirmation = app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .sms_outbox(10)
+        .await
+        .unwrap();
+    let text = &confirmation
+        .iter()
+        .find(|m| m.purpose == "booking_confirmation")
+        .unwrap()
+        .body;
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/manage/mb_"))
+        .unwrap();
     let token2 = token_in(link);
     assert_ne!(token2, token, "each message carries a fresh link");
     let mp = app.get(&format!("/manage/{token2}")).send().await;
     assert_eq!(mp.status, StatusCode::OK);
     assert!(mp.text.contains("Carla") || mp.text.contains("Thursday 26 November 2026 at 10:00"));
     // The earlier link still works too (links already sent keep working).
-    assert_eq!(app.get(&format!("/manage/{token}")).send().await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/manage/{token}")).send().await.status,
+        StatusCode::OK
+    );
     // Move it: the page offers free times of its day; pick 15:00.
     let slots = radio_values(&mp.text, "start");
     assert!(slots.contains(&"2026-11-26T15:00".to_string()), "{slots:?}");
-    assert!(!slots.contains(&"2026-11-26T10:00".to_string()), "its own time is not offered");
+    assert!(
+        !slots.contains(&"2026-11-26T10:00".to_string()),
+        "its own time is not offered"
+    );
     let mv = app
         .post(&format!("/manage/{token2}/reschedule"))
         .form(&[("start", "2026-11-26T15:00")])
@@ -302,27 +370,53 @@ async fn o1_b5_a_customer_books_confirms_moves_and_cancels_without_javascript() 
         .await;
     assert_eq!(mv.status, StatusCode::SEE_OTHER, "{}", mv.text);
     let b = booking(&fx, &token).await;
-    assert_eq!(b.starts_at_ms, "2026-11-26T14:00:00Z".parse::<jiff::Timestamp>().unwrap().as_millisecond());
+    assert_eq!(
+        b.starts_at_ms,
+        "2026-11-26T14:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_millisecond()
+    );
     assert_eq!(b.status, "confirmed");
     // Another day through the date form (GET), without JavaScript.
-    let other = app.get(&format!("/manage/{token2}?date=2026-11-27")).send().await;
-    assert!(radio_values(&other.text, "start").iter().all(|s| s.starts_with("2026-11-27")));
+    let other = app
+        .get(&format!("/manage/{token2}?date=2026-11-27"))
+        .send()
+        .await;
+    assert!(
+        radio_values(&other.text, "start")
+            .iter()
+            .all(|s| s.starts_with("2026-11-27"))
+    );
     // Cancel it.
     let c = app.post(&format!("/manage/{token2}/cancel")).send().await;
     assert_eq!(c.status, StatusCode::SEE_OTHER, "{}", c.text);
     let b = booking(&fx, &token).await;
     assert_eq!(b.status, "cancelled");
-    let page = app.get(&format!("/manage/{token2}?msg=cancelled")).send().await;
-    assert!(page.text.contains("This booking is cancelled"));
-    assert!(page.text.contains("href=\"/salon-uno\"") && page.text.contains("Book again"), "{}", page.text);
-    // The slot is free again.
-    let p2 = app
-        .get(&format!("/salon-uno?service={}&staff=&from=2026-11-26&date=2026-11-26", fx.salon.cut))
+    let page = app
+        .get(&format!("/manage/{token2}?msg=cancelled"))
         .send()
         .await;
-    assert!(links(&p2.text, "time").iter().any(|h| h.contains("T15%3A00")));
+    assert!(page.text.contains("This booking is cancelled"));
+    assert!(
+        page.text.contains("href=\"/salon-uno\"") && page.text.contains("Book again"),
+        "{}",
+        page.text
+    );
+    // The slot is free again.
+    let p2 = app
+        .get(&format!(
+            "/salon-uno?service={}&staff=&from=2026-11-26&date=2026-11-26",
+            fx.salon.cut
+        ))
+        .send()
+        .await;
+    assert!(
+        links(&p2.text, "time")
+            .iter()
+            .any(|h| h.contains("T15%3A00"))
+    );
 }
-
 
 /// O3: only a keyed hash of the code is stored; it is marked used and deleted once the booking
 /// is confirmed.
@@ -332,12 +426,22 @@ async fn o3_codes_are_stored_hashed_then_deleted() {
     let token = hold(&fx, "2026-11-26T10:00", "+39 347 123 4567").await;
     let code = last_code(&fx).await;
     let t = fx.app.db.store.tenant(fx.owner.tenant);
-    let v = t.verification(booking_id(&token)).await.unwrap().expect("a code row");
+    let v = t
+        .verification(booking_id(&token))
+        .await
+        .unwrap()
+        .expect("a code row");
     assert!(v.code_hash.starts_with("m1."), "{}", v.code_hash);
     assert!(!v.code_hash.contains(&code));
     assert_eq!((v.attempts, v.sends, v.used_at_ms), (0, 1, None));
-    assert_eq!(verify(&fx, &token, &code).await.status, StatusCode::SEE_OTHER);
-    assert!(t.verification(booking_id(&token)).await.unwrap().is_none(), "used, then deleted");
+    assert_eq!(
+        verify(&fx, &token, &code).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        t.verification(booking_id(&token)).await.unwrap().is_none(),
+        "used, then deleted"
+    );
     // A second use of the same code changes nothing and confirms nothing twice.
     let again = verify(&fx, &token, &code).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
@@ -358,16 +462,31 @@ async fn o2_three_attempts_then_locked() {
     assert!(r2.text.contains("Tries left for this code: 1"));
     let r3 = verify(&fx, &token, &wrong(&wrong(&wrong(&code)))).await;
     assert_eq!(r3.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r3.text.contains("Tries left for this code: 0"), "{}", r3.text);
+    assert!(
+        r3.text.contains("Tries left for this code: 0"),
+        "{}",
+        r3.text
+    );
     let r4 = verify(&fx, &token, &code).await;
-    assert_eq!(r4.status, StatusCode::CONFLICT, "the right code after three wrong ones is refused");
-    assert!(r4.text.contains("Too many wrong tries for this code"), "{}", r4.text);
+    assert_eq!(
+        r4.status,
+        StatusCode::CONFLICT,
+        "the right code after three wrong ones is refused"
+    );
+    assert!(
+        r4.text.contains("Too many wrong tries for this code"),
+        "{}",
+        r4.text
+    );
     assert_eq!(booking(&fx, &token).await.status, "held");
     // A new code (after the 30-second spacing) can be tried again.
     fx.app.clock.advance_ms(31_000);
     assert_eq!(resend(&fx, &token).await.status, StatusCode::SEE_OTHER);
     let fresh = last_code(&fx).await;
-    assert_eq!(verify(&fx, &token, &fresh).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        verify(&fx, &token, &fresh).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(booking(&fx, &token).await.status, "confirmed");
 }
 
@@ -395,8 +514,18 @@ async fn o2_expired_codes_are_refused_and_validity_is_per_business() {
     let t2 = hold(&fx, "2026-11-27T10:00", "+39 347 999 1111").await;
     let b = booking(&fx, &t2).await;
     let now = fx.app.clock.now_ms();
-    assert!(b.hold_expires_at_ms.unwrap() >= now + 20 * MIN_MS, "the hold lasts as long as the code");
-    let sms = fx.app.db.store.tenant(fx.owner.tenant).sms_outbox(1).await.unwrap();
+    assert!(
+        b.hold_expires_at_ms.unwrap() >= now + 20 * MIN_MS,
+        "the hold lasts as long as the code"
+    );
+    let sms = fx
+        .app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .sms_outbox(1)
+        .await
+        .unwrap();
     assert!(sms[0].body.contains("20 minutes"), "{}", sms[0].body);
     fx.app.clock.advance_ms(19 * MIN_MS);
     let code = last_code(&fx).await;
@@ -431,13 +560,23 @@ async fn o2_resends_are_limited_and_spaced() {
     let r = resend(&fx, &token).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("No more new codes"), "{}", r.text);
-    assert_eq!(codes_of(&fx.app, fx.owner.tenant).await.len(), 4, "nothing more was sent");
+    assert_eq!(
+        codes_of(&fx.app, fx.owner.tenant).await.len(),
+        4,
+        "nothing more was sent"
+    );
     // An older code no longer works; the newest does.
     let newest = last_code(&fx).await;
     if newest != first {
-        assert_eq!(verify(&fx, &token, &first).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            verify(&fx, &token, &first).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
-    assert_eq!(verify(&fx, &token, &newest).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        verify(&fx, &token, &newest).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 /// A distinct free start for the n-th hold of a test: every 30 minutes from 09:00 to 17:30
@@ -467,7 +606,11 @@ async fn o2_daily_limits_per_phone_and_ip() {
             sent += 1;
         } else {
             assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
-            assert!(r.text.contains("too many attempts") || r.text.contains("Please wait"), "{}", r.text);
+            assert!(
+                r.text.contains("too many attempts") || r.text.contains("Please wait"),
+                "{}",
+                r.text
+            );
         }
     }
     assert_eq!(sent, 6);
@@ -484,10 +627,21 @@ async fn o2_daily_limits_per_phone_and_ip() {
         }
     }
     assert_eq!(from_ip, 20);
-    assert_eq!(count_bookings(&fx).await, bookings_before + 20, "refused requests hold nothing");
+    assert_eq!(
+        count_bookings(&fx).await,
+        bookings_before + 20,
+        "refused requests hold nothing"
+    );
     // The next day the budget is back.
     fx.app.clock.advance_ms(24 * 3_600_000);
-    let r = hold_from(&fx, "192.0.2.50", "2026-11-28T10:00", "+39 347 123 4567", &[]).await;
+    let r = hold_from(
+        &fx,
+        "192.0.2.50",
+        "2026-11-28T10:00",
+        "+39 347 123 4567",
+        &[],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
 }
 
@@ -542,7 +696,12 @@ async fn o1_o3_brute_force_is_bounded() {
                 if v.status == StatusCode::UNPROCESSABLE_ENTITY {
                     evaluated += 1;
                 } else {
-                    assert!(v.status == StatusCode::CONFLICT || v.status == StatusCode::TOO_MANY_REQUESTS, "{}", v.text);
+                    assert!(
+                        v.status == StatusCode::CONFLICT
+                            || v.status == StatusCode::TOO_MANY_REQUESTS,
+                        "{}",
+                        v.text
+                    );
                     break;
                 }
             }
@@ -552,13 +711,23 @@ async fn o1_o3_brute_force_is_bounded() {
                 break;
             }
         }
-        assert_eq!(booking(&fx, &token).await.status, "held", "never confirmed by guessing");
+        assert_eq!(
+            booking(&fx, &token).await.status,
+            "held",
+            "never confirmed by guessing"
+        );
     }
     let codes_sent = codes_of(&fx.app, fx.owner.tenant).await.len() as i64;
     assert_eq!(codes_sent, 6, "six codes a day for one phone");
-    assert_eq!(evaluated, 18, "at most 18 guesses at one phone's codes a day");
+    assert_eq!(
+        evaluated, 18,
+        "at most 18 guesses at one phone's codes a day"
+    );
     let years = 1_000_000.0 / evaluated as f64 / 365.0;
-    assert!(years > 150.0, "trying every code would take {years:.0} years");
+    assert!(
+        years > 150.0,
+        "trying every code would take {years:.0} years"
+    );
     // One IP guessing at many phones is stopped after 30 wrong codes a day.
     let fx2 = fixture(
         TestApp::builder()
@@ -636,15 +805,40 @@ async fn o3_an_unverified_hold_expires_and_its_slot_is_released() {
     assert_eq!(b.status, "expired");
     assert!(ten_is_free(&fx).await, "the slot is released");
     assert!(
-        fx.app.db.store.tenant(fx.owner.tenant).verification(b.id).await.unwrap().is_none(),
+        fx.app
+            .db
+            .store
+            .tenant(fx.owner.tenant)
+            .verification(b.id)
+            .await
+            .unwrap()
+            .is_none(),
         "its code is purged"
     );
     let late = verify(&fx, &token, &code).await;
-    assert_eq!(late.status, StatusCode::NOT_FOUND, "a used-up link opens nothing");
+    assert_eq!(
+        late.status,
+        StatusCode::NOT_FOUND,
+        "a used-up link opens nothing"
+    );
     assert!(late.text.contains("This link doesn’t work"));
-    assert_eq!(booking(&fx, &token).await.status, "expired", "never confirmed");
-    let ntf = fx.app.db.store.tenant(fx.owner.tenant).booking_notifications(b.id).await.unwrap();
-    assert!(ntf.is_empty(), "no confirmation or reminder for an unverified hold");
+    assert_eq!(
+        booking(&fx, &token).await.status,
+        "expired",
+        "never confirmed"
+    );
+    let ntf = fx
+        .app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .booking_notifications(b.id)
+        .await
+        .unwrap();
+    assert!(
+        ntf.is_empty(),
+        "no confirmation or reminder for an unverified hold"
+    );
 }
 
 async fn ten_is_free(fx: &Fx) -> bool {
@@ -673,7 +867,11 @@ async fn o3_a_lapsed_hold_cannot_be_confirmed_before_the_sweep() {
     fx.app.clock.advance_ms(10 * MIN_MS + 1);
     let r = verify(&fx, &token, &code).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert!(r.text.contains("nothing was booked") || r.text.contains("released"), "{}", r.text);
+    assert!(
+        r.text.contains("nothing was booked") || r.text.contains("released"),
+        "{}",
+        r.text
+    );
     assert_eq!(booking(&fx, &token).await.status, "held");
 }
 
@@ -685,9 +883,16 @@ async fn b5_cutoffs_are_enforced_on_the_manage_link() {
     // Tomorrow 09:30 is within the default 24-hour cut-offs.
     let token = hold(&fx, "2026-11-24T09:30", "+39 347 123 4567").await;
     let code = last_code(&fx).await;
-    assert_eq!(verify(&fx, &token, &code).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        verify(&fx, &token, &code).await.status,
+        StatusCode::SEE_OTHER
+    );
     let page = fx.app.get(&format!("/manage/{token}")).send().await;
-    assert!(page.text.contains("too late to change this booking online"), "{}", page.text);
+    assert!(
+        page.text.contains("too late to change this booking online"),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("too late to cancel online"));
     assert!(!page.text.contains("/cancel\""), "no cancel form");
     let c = fx.app.post(&format!("/manage/{token}/cancel")).send().await;
@@ -704,7 +909,10 @@ async fn b5_cutoffs_are_enforced_on_the_manage_link() {
     // With a 2-hour cut-off the same booking can be cancelled.
     let r = fx
         .app
-        .req(axum::http::Method::PUT, &format!("/api/v1/locations/{}/booking-rules", fx.salon.location))
+        .req(
+            axum::http::Method::PUT,
+            &format!("/api/v1/locations/{}/booking-rules", fx.salon.location),
+        )
         .cookie(&fx.owner.cookie)
         .json(&json!({"cancel_cutoff_min": 120, "edit_cutoff_min": 120}))
         .send()
@@ -723,7 +931,8 @@ async fn b5_forged_and_unknown_links_are_a_friendly_404() {
     let mut forged = token.clone();
     let last = forged.pop().unwrap();
     forged.push(if last == 'A' { 'B' } else { 'A' });
-    let other = Credential::generate(fx.owner.tenant.uuid(), booking_id(&token).uuid()).render("mb");
+    let other =
+        Credential::generate(fx.owner.tenant.uuid(), booking_id(&token).uuid()).render("mb");
     for t in [forged.as_str(), other.as_str(), "mb_nope", "anything"] {
         for path in [format!("/manage/{t}"), format!("/manage/{t}/cancel")] {
             let r = if path.ends_with("cancel") {
@@ -733,7 +942,10 @@ async fn b5_forged_and_unknown_links_are_a_friendly_404() {
             };
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
             assert!(r.text.contains("This link doesn’t work"));
-            assert!(!r.text.contains("Salon Uno") && !r.text.contains("Carla"), "reveals nothing");
+            assert!(
+                !r.text.contains("Salon Uno") && !r.text.contains("Carla"),
+                "reveals nothing"
+            );
         }
     }
     assert_eq!(booking(&fx, &token).await.status, "held");
@@ -756,12 +968,22 @@ async fn a_slot_taken_meanwhile_is_a_clear_409_page() {
         .await;
     assert_eq!(staff.status, StatusCode::CREATED, "{}", staff.text);
     let before = count_bookings(&fx).await;
-    let r = hold_from(&fx, "203.0.113.7", "2026-11-26T10:00", "+39 347 123 4567", &[("staff", &ana)]).await;
+    let r = hold_from(
+        &fx,
+        "203.0.113.7",
+        "2026-11-26T10:00",
+        "+39 347 123 4567",
+        &[("staff", &ana)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert!(r.text.contains("Sorry, this time was just taken"));
     assert!(r.text.contains("Choose another time"));
     assert_eq!(count_bookings(&fx).await, before, "nothing booked");
-    assert!(codes_of(&fx.app, fx.owner.tenant).await.is_empty(), "no code sent");
+    assert!(
+        codes_of(&fx.app, fx.owner.tenant).await.is_empty(),
+        "no code sent"
+    );
 }
 
 /// Protected fields in a public request are never applied: the form ignores them (only its own
@@ -790,9 +1012,24 @@ async fn protected_fields_are_never_applied() {
     let b = booking(&fx, &token).await;
     assert_eq!((b.status.as_str(), b.source.as_str()), ("held", "web"));
     assert_eq!(b.tenant_id, fx.owner.tenant);
-    let items = fx.app.db.store.tenant(fx.owner.tenant).booking_items(b.id).await.unwrap();
+    let items = fx
+        .app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .booking_items(b.id)
+        .await
+        .unwrap();
     assert_eq!(items[0].price_minor, Some(3500), "the catalogue's price");
-    assert_eq!(fx.app.db.store.count_tenant_rows("bookings", other.tenant).await.unwrap(), 0);
+    assert_eq!(
+        fx.app
+            .db
+            .store
+            .count_tenant_rows("bookings", other.tenant)
+            .await
+            .unwrap(),
+        0
+    );
     let before = count_bookings(&fx).await;
     for (field, value) in [
         ("status", json!("confirmed")),
@@ -802,7 +1039,12 @@ async fn protected_fields_are_never_applied() {
     ] {
         let mut body = json!({"services": [fx.salon.cut], "start": "2026-11-26T11:00", "name": "Api", "phone": "+39 347 555 1234"});
         body[field] = value;
-        let r = fx.app.post("/api/public/salon-uno/bookings").json(&body).send().await;
+        let r = fx
+            .app
+            .post("/api/public/salon-uno/bookings")
+            .json(&body)
+            .send()
+            .await;
         r.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     }
     assert_eq!(count_bookings(&fx).await, before, "nothing written");
@@ -827,7 +1069,13 @@ async fn html_in_names_is_escaped() {
     let r = fx
         .app
         .post("/salon-uno")
-        .form(&[("service", &fx.salon.cut.to_string()), ("start", "2026-11-26T10:00"), ("name", evil), ("notes", evil), ("phone", "+39 347 123 4567")])
+        .form(&[
+            ("service", &fx.salon.cut.to_string()),
+            ("start", "2026-11-26T10:00"),
+            ("name", evil),
+            ("notes", evil),
+            ("phone", "+39 347 123 4567"),
+        ])
         .send()
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
@@ -841,12 +1089,21 @@ async fn html_in_names_is_escaped() {
     let bad = fx
         .app
         .post("/salon-uno")
-        .form(&[("service", &fx.salon.cut.to_string()), ("start", "2026-11-26T11:00"), ("name", evil), ("phone", "12")])
+        .form(&[
+            ("service", &fx.salon.cut.to_string()),
+            ("start", "2026-11-26T11:00"),
+            ("name", evil),
+            ("phone", "12"),
+        ])
         .send()
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
     assert!(!bad.text.contains("<script>alert"));
-    assert!(bad.text.contains("Please enter a valid mobile number"), "{}", bad.text);
+    assert!(
+        bad.text.contains("Please enter a valid mobile number"),
+        "{}",
+        bad.text
+    );
     assert!(bad.text.contains("data-error-summary") && bad.text.contains("href=\"#f-phone\""));
 }
 
@@ -863,14 +1120,24 @@ fn translations_exist_for_every_key_in_five_languages() {
     }
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
     let mut used = Vec::new();
-    for file in ["templates/public/base.html", "templates/public/book.html", "templates/public/manage.html", "src/public/pages.rs", "src/public/mod.rs"] {
+    for file in [
+        "templates/public/base.html",
+        "templates/public/book.html",
+        "templates/public/manage.html",
+        "src/public/pages.rs",
+        "src/public/mod.rs",
+    ] {
         let text = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
         for pat in ["get(\"", ".f(\""] {
             for (i, _) in text.match_indices(pat) {
                 let rest = &text[i + pat.len()..];
                 if let Some(end) = rest.find('"') {
                     let key = &rest[..end];
-                    if key.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) && !key.is_empty() {
+                    if key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+                        && !key.is_empty()
+                    {
                         used.push((file, key.to_string()));
                     }
                 }
@@ -880,19 +1147,53 @@ fn translations_exist_for_every_key_in_five_languages() {
     assert!(used.len() > 60, "the scan found the keys ({})", used.len());
     for (file, key) in &used {
         // Query-string names read with get("…") are not translation keys.
-        if ["msg", "date", "code", "start", "staff", "party", "from", "step", "name", "phone", "phone_country", "email", "notes", "accessible", "marketing", "messaging", "key", "lang", "embed"].contains(&key.as_str()) {
+        if [
+            "msg",
+            "date",
+            "code",
+            "start",
+            "staff",
+            "party",
+            "from",
+            "step",
+            "name",
+            "phone",
+            "phone_country",
+            "email",
+            "notes",
+            "accessible",
+            "marketing",
+            "messaging",
+            "key",
+            "lang",
+            "embed",
+        ]
+        .contains(&key.as_str())
+        {
             continue;
         }
-        assert!(known.contains(key.as_str()), "{file} uses {key:?}, which has no translations");
+        assert!(
+            known.contains(key.as_str()),
+            "{file} uses {key:?}, which has no translations"
+        );
     }
 }
 
 #[tokio::test]
 async fn the_page_speaks_five_languages_chosen_by_link_cookie_or_browser() {
     let fx = salon().await;
-    for (lang, word) in [("en", "What would you like to book?"), ("it", "Cosa vuoi prenotare?"), ("fr", "Que souhaitez-vous réserver ?"), ("es", "¿Qué quieres reservar?"), ("vi", "Bạn muốn đặt dịch vụ nào?")] {
+    for (lang, word) in [
+        ("en", "What would you like to book?"),
+        ("it", "Cosa vuoi prenotare?"),
+        ("fr", "Que souhaitez-vous réserver ?"),
+        ("es", "¿Qué quieres reservar?"),
+        ("vi", "Bạn muốn đặt dịch vụ nào?"),
+    ] {
         let r = fx.app.get(&format!("/salon-uno?lang={lang}")).send().await;
-        assert!(r.text.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(
+            r.text.contains(&format!("<html lang=\"{lang}\">")),
+            "{lang}"
+        );
         assert!(r.text.contains(word), "{lang}: {word}");
         let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap();
         assert!(cookie.starts_with(&format!("fd_lang={lang}")), "{cookie}");
@@ -900,7 +1201,12 @@ async fn the_page_speaks_five_languages_chosen_by_link_cookie_or_browser() {
     // The cookie, then the browser, then the business's default (English for Salon Uno).
     let c = fx.app.get("/salon-uno").cookie("fd_lang=fr").send().await;
     assert!(c.text.contains("<html lang=\"fr\">"));
-    let a = fx.app.get("/salon-uno").header("accept-language", "de-DE,es;q=0.8,en;q=0.5").send().await;
+    let a = fx
+        .app
+        .get("/salon-uno")
+        .header("accept-language", "de-DE,es;q=0.8,en;q=0.5")
+        .send()
+        .await;
     assert!(a.text.contains("<html lang=\"es\">"));
     let d = fx.app.get("/salon-uno").send().await;
     assert!(d.text.contains("<html lang=\"en\">"));
@@ -908,12 +1214,24 @@ async fn the_page_speaks_five_languages_chosen_by_link_cookie_or_browser() {
     let r = fx
         .app
         .post("/salon-uno?lang=it")
-        .form(&[("service", &fx.salon.cut.to_string()), ("start", "2026-11-26T10:00"), ("name", "Carla"), ("phone", "347 123 4567")])
+        .form(&[
+            ("service", &fx.salon.cut.to_string()),
+            ("start", "2026-11-26T10:00"),
+            ("name", "Carla"),
+            ("phone", "347 123 4567"),
+        ])
         .send()
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(location(&r).ends_with("?lang=it"));
-    let sms = fx.app.db.store.tenant(fx.owner.tenant).sms_outbox(1).await.unwrap();
+    let sms = fx
+        .app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .sms_outbox(1)
+        .await
+        .unwrap();
     assert!(sms[0].body.contains("è il tuo codice"), "{}", sms[0].body);
 }
 
@@ -929,15 +1247,38 @@ async fn t3_the_tenant_is_resolved_from_the_slug_only() {
     let r = fx
         .app
         .post("/salon-uno")
-        .form(&[("service", &beta.cut.to_string()), ("start", "2026-11-26T10:00"), ("name", "X"), ("phone", "+39 347 123 4567")])
+        .form(&[
+            ("service", &beta.cut.to_string()),
+            ("start", "2026-11-26T10:00"),
+            ("name", "X"),
+            ("phone", "+39 347 123 4567"),
+        ])
         .send()
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
-    let r = fx.app.get(&format!("/salon-uno?service={}", beta.cut)).send().await;
+    let r = fx
+        .app
+        .get(&format!("/salon-uno?service={}", beta.cut))
+        .send()
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = fx.app.get(&format!("/api/public/salon-uno/availability?services={}&date=2026-11-26", beta.cut)).send().await;
+    let r = fx
+        .app
+        .get(&format!(
+            "/api/public/salon-uno/availability?services={}&date=2026-11-26",
+            beta.cut
+        ))
+        .send()
+        .await;
     r.assert_problem(StatusCode::NOT_FOUND, "not_found");
-    let r = fx.app.get(&format!("/api/public/salon-uno/availability?services={}&staff={}&date=2026-11-26", fx.salon.cut, beta.ana)).send().await;
+    let r = fx
+        .app
+        .get(&format!(
+            "/api/public/salon-uno/availability?services={}&staff={}&date=2026-11-26",
+            fx.salon.cut, beta.ana
+        ))
+        .send()
+        .await;
     r.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let r = fx
         .app
@@ -946,7 +1287,15 @@ async fn t3_the_tenant_is_resolved_from_the_slug_only() {
         .send()
         .await;
     r.assert_problem(StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(fx.app.db.store.count_tenant_rows("bookings", b_owner.tenant).await.unwrap(), 0);
+    assert_eq!(
+        fx.app
+            .db
+            .store
+            .count_tenant_rows("bookings", b_owner.tenant)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(count_bookings(&fx).await, 0);
     // A token of Uno's booking under Beta's slug is not found.
     let token = hold(&fx, "2026-11-26T10:00", "+39 347 123 4567").await;
@@ -961,7 +1310,10 @@ async fn t3_the_tenant_is_resolved_from_the_slug_only() {
     assert!(!r.text.contains("Salon Uno"));
     assert_eq!(booking(&fx, &token).await.status, "held");
     // Unknown slugs.
-    assert_eq!(fx.app.get("/no-such-place").send().await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fx.app.get("/no-such-place").send().await.status,
+        StatusCode::NOT_FOUND
+    );
     fx.app
         .get("/api/public/no-such-place")
         .send()
@@ -978,19 +1330,31 @@ async fn the_public_api_books_and_verifies() {
     assert_eq!(site.status, StatusCode::OK);
     assert_eq!(site.json["business"], "Salon Uno");
     assert_eq!(site.json["kind"], "services");
-    assert!(site.json["services"].as_array().unwrap().iter().any(|s| s["name"] == "Cut"));
+    assert!(
+        site.json["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Cut")
+    );
     assert_eq!(site.json["code_minutes"], 5);
     // Someone else's booking on Thursday 10:00 with Ana.
     let other = hold(&fx, "2026-11-26T10:00", "+39 347 999 8888").await;
     let slots = fx
         .app
-        .get(&format!("/api/public/salon-uno/availability?services={}&date=2026-11-26&days=2", fx.salon.cut))
+        .get(&format!(
+            "/api/public/salon-uno/availability?services={}&date=2026-11-26&days=2",
+            fx.salon.cut
+        ))
         .send()
         .await;
     assert_eq!(slots.status, StatusCode::OK, "{}", slots.text);
     let list = slots.json.as_array().unwrap();
     assert!(list.iter().any(|s| s["local_time"] == "2026-11-27T09:00"));
-    assert!(!slots.text.contains("+39") && !slots.text.contains("Carla") && !slots.text.contains("bk_"), "no customer data");
+    assert!(
+        !slots.text.contains("+39") && !slots.text.contains("Carla") && !slots.text.contains("bk_"),
+        "no customer data"
+    );
     let r = fx
         .app
         .post("/api/public/salon-uno/bookings")
@@ -1005,9 +1369,21 @@ async fn the_public_api_books_and_verifies() {
     assert_eq!(r.json["phone_hint"], "+39 ••• •••234");
     assert_eq!(r.json["resends_left"], 3);
     let token = r.json["token"].as_str().unwrap().to_string();
-    assert!(r.json["manage_url"].as_str().unwrap().ends_with(&format!("/manage/{token}")));
+    assert!(
+        r.json["manage_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/manage/{token}"))
+    );
     let code = last_code(&fx).await;
-    let sms = fx.app.db.store.tenant(fx.owner.tenant).sms_outbox(1).await.unwrap();
+    let sms = fx
+        .app
+        .db
+        .store
+        .tenant(fx.owner.tenant)
+        .sms_outbox(1)
+        .await
+        .unwrap();
     assert!(sms[0].body.contains("es tu código"), "{}", sms[0].body);
     // The same request again holds once.
     let again = fx
@@ -1019,8 +1395,15 @@ async fn the_public_api_books_and_verifies() {
         .send()
         .await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
-    assert_eq!(booking_id(again.json["token"].as_str().unwrap()), booking_id(&token));
-    assert_eq!(codes_of(&fx.app, fx.owner.tenant).await.len(), 2, "one code per hold");
+    assert_eq!(
+        booking_id(again.json["token"].as_str().unwrap()),
+        booking_id(&token)
+    );
+    assert_eq!(
+        codes_of(&fx.app, fx.owner.tenant).await.len(),
+        2,
+        "one code per hold"
+    );
     let w = fx
         .app
         .post("/api/public/salon-uno/bookings/verify")
@@ -1037,7 +1420,11 @@ async fn the_public_api_books_and_verifies() {
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.json["status"], "confirmed");
-    assert_eq!(booking(&fx, &other).await.status, "held", "the other customer's hold is untouched");
+    assert_eq!(
+        booking(&fx, &other).await.status,
+        "held",
+        "the other customer's hold is untouched"
+    );
     let resend = fx
         .app
         .post("/api/public/salon-uno/bookings/resend")
@@ -1054,7 +1441,10 @@ async fn verified_bookings_wait_for_the_business_where_it_confirms_and_consents_
     let fx = salon().await;
     let r = fx
         .app
-        .req(axum::http::Method::PUT, &format!("/api/v1/locations/{}/booking-rules", fx.salon.location))
+        .req(
+            axum::http::Method::PUT,
+            &format!("/api/v1/locations/{}/booking-rules", fx.salon.location),
+        )
         .cookie(&fx.owner.cookie)
         .json(&json!({"require_confirmation": true}))
         .send()
@@ -1070,18 +1460,31 @@ async fn verified_bookings_wait_for_the_business_where_it_confirms_and_consents_
     assert_eq!(s.status, StatusCode::OK);
     let p3 = fx
         .app
-        .get(&format!("/salon-uno?service={}&start=2026-11-26T10%3A00", fx.salon.cut))
+        .get(&format!(
+            "/salon-uno?service={}&start=2026-11-26T10%3A00",
+            fx.salon.cut
+        ))
         .send()
         .await;
     assert!(p3.text.contains("name=\"marketing\"") && p3.text.contains("name=\"messaging\""));
-    let r = hold_from(&fx, "203.0.113.7", "2026-11-26T10:00", "+39 347 123 4567", &[("marketing", "1"), ("messaging", "1")]).await;
+    let r = hold_from(
+        &fx,
+        "203.0.113.7",
+        "2026-11-26T10:00",
+        "+39 347 123 4567",
+        &[("marketing", "1"), ("messaging", "1")],
+    )
+    .await;
     let token = token_in(&location(&r));
     let b = booking(&fx, &token).await;
     let t = fx.app.db.store.tenant(fx.owner.tenant);
     let c = t.customer(b.customer_id.unwrap()).await.unwrap().unwrap();
     assert!(!c.marketing_consent, "not before the phone is verified");
     let code = last_code(&fx).await;
-    assert_eq!(verify(&fx, &token, &code).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        verify(&fx, &token, &code).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(booking(&fx, &token).await.status, "pending");
     let c = t.customer(b.customer_id.unwrap()).await.unwrap().unwrap();
     assert!(c.marketing_consent);
@@ -1090,17 +1493,39 @@ async fn verified_bookings_wait_for_the_business_where_it_confirms_and_consents_
     assert!(m && at.is_some() && src.as_deref() == Some("web"));
     let ntf = t.booking_notifications(b.id).await.unwrap();
     assert!(ntf.iter().any(|n| n.key == "admin_new"), "the team is told");
-    assert!(!ntf.iter().any(|n| n.key == "confirmation"), "no confirmation before the business confirms");
-    let page = fx.app.get(&format!("/manage/{token}?msg=confirmed")).send().await;
+    assert!(
+        !ntf.iter().any(|n| n.key == "confirmation"),
+        "no confirmation before the business confirms"
+    );
+    let page = fx
+        .app
+        .get(&format!("/manage/{token}?msg=confirmed"))
+        .send()
+        .await;
     assert!(page.text.contains("Booking request received"));
     // Where the business does not ask, a ticked box is ignored.
     let fx2 = salon().await;
-    let r = hold_from(&fx2, "203.0.113.7", "2026-11-26T10:00", "+39 347 123 4567", &[("marketing", "1")]).await;
+    let r = hold_from(
+        &fx2,
+        "203.0.113.7",
+        "2026-11-26T10:00",
+        "+39 347 123 4567",
+        &[("marketing", "1")],
+    )
+    .await;
     let token = token_in(&location(&r));
     let code = last_code(&fx2).await;
     verify(&fx2, &token, &code).await;
     let b = booking(&fx2, &token).await;
-    let c = fx2.app.db.store.tenant(fx2.owner.tenant).customer(b.customer_id.unwrap()).await.unwrap().unwrap();
+    let c = fx2
+        .app
+        .db
+        .store
+        .tenant(fx2.owner.tenant)
+        .customer(b.customer_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!c.marketing_consent);
 }
 
@@ -1110,13 +1535,33 @@ async fn embed_mode_frames_only_public_pages_and_cors_only_on_the_public_api() {
     let fx = salon().await;
     let normal = fx.app.get("/salon-uno").send().await;
     assert_eq!(normal.headers.get("x-frame-options").unwrap(), "DENY");
-    assert!(normal.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        normal
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     let embed = fx.app.get("/salon-uno?embed=1").send().await;
     assert!(embed.headers.get("x-frame-options").is_none());
-    assert!(embed.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors *"));
+    assert!(
+        embed
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors *")
+    );
     assert!(embed.text.contains("class=\"public is-embed\""));
     let dash = fx.app.get("/login?embed=1").send().await;
-    assert_eq!(dash.headers.get("x-frame-options").unwrap(), "DENY", "the dashboard is never framable");
+    assert_eq!(
+        dash.headers.get("x-frame-options").unwrap(),
+        "DENY",
+        "the dashboard is never framable"
+    );
     // The embed script.
     let w = fx.app.get("/widget.js").send().await;
     assert_eq!(w.status, StatusCode::OK);
@@ -1124,7 +1569,10 @@ async fn embed_mode_frames_only_public_pages_and_cors_only_on_the_public_api() {
     // CORS preflight and answers on the public API, not on the private one.
     let pre = fx
         .app
-        .req(axum::http::Method::OPTIONS, "/api/public/salon-uno/bookings")
+        .req(
+            axum::http::Method::OPTIONS,
+            "/api/public/salon-uno/bookings",
+        )
         .header("origin", "https://salon-uno.example")
         .header("access-control-request-method", "POST")
         .header("access-control-request-headers", "content-type")
@@ -1132,9 +1580,20 @@ async fn embed_mode_frames_only_public_pages_and_cors_only_on_the_public_api() {
         .await;
     assert!(pre.status.is_success(), "{}", pre.status);
     assert_eq!(pre.headers.get("access-control-allow-origin").unwrap(), "*");
-    let get = fx.app.get("/api/public/salon-uno").header("origin", "https://salon-uno.example").send().await;
+    let get = fx
+        .app
+        .get("/api/public/salon-uno")
+        .header("origin", "https://salon-uno.example")
+        .send()
+        .await;
     assert_eq!(get.headers.get("access-control-allow-origin").unwrap(), "*");
-    let private = fx.app.get("/api/v1/business").header("origin", "https://salon-uno.example").cookie(&fx.owner.cookie).send().await;
+    let private = fx
+        .app
+        .get("/api/v1/business")
+        .header("origin", "https://salon-uno.example")
+        .cookie(&fx.owner.cookie)
+        .send()
+        .await;
     assert!(private.headers.get("access-control-allow-origin").is_none());
     // A cross-site POST to the public API works (no cookies, no CSRF), to the pages it does not.
     let api = fx
@@ -1151,7 +1610,12 @@ async fn embed_mode_frames_only_public_pages_and_cors_only_on_the_public_api() {
         .post("/salon-uno")
         .header("origin", "https://evil.example")
         .header("sec-fetch-site", "cross-site")
-        .form(&[("service", &fx.salon.cut.to_string()), ("start", "2026-11-26T11:00"), ("name", "X"), ("phone", "+39 347 123 4568")])
+        .form(&[
+            ("service", &fx.salon.cut.to_string()),
+            ("start", "2026-11-26T11:00"),
+            ("name", "X"),
+            ("phone", "+39 347 123 4568"),
+        ])
         .send()
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -1179,7 +1643,10 @@ async fn s1_public_pages_have_their_own_limits() {
         .await
         .assert_problem(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
     // Another business's page is not affected.
-    assert_eq!(fx.app.get("/api/public/other").send().await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fx.app.get("/api/public/other").send().await.status,
+        StatusCode::NOT_FOUND
+    );
     // Holds per IP and hour.
     let fx = salon().await;
     let mut made = 0;
@@ -1197,10 +1664,19 @@ async fn s1_public_pages_have_their_own_limits() {
 #[tokio::test]
 async fn owners_edit_the_booking_page_settings_in_the_dashboard() {
     let fx = salon().await;
-    let page = fx.app.get("/app/booking-page").cookie(&fx.owner.cookie).send().await;
+    let page = fx
+        .app
+        .get("/app/booking-page")
+        .cookie(&fx.owner.cookie)
+        .send()
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(page.text.contains("/salon-uno"));
-    assert!(page.text.contains("widget.js") && page.text.contains("data-slug=&#34;salon-uno&#34;"), "{}", page.text);
+    assert!(
+        page.text.contains("widget.js") && page.text.contains("data-slug=&#34;salon-uno&#34;"),
+        "{}",
+        page.text
+    );
     let r = fx
         .app
         .post("/app/booking-page")
@@ -1209,8 +1685,16 @@ async fn owners_edit_the_booking_page_settings_in_the_dashboard() {
         .send()
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let s = fx.app.get("/api/v1/booking-page").cookie(&fx.owner.cookie).send().await;
-    assert_eq!(s.json, json!({"code_minutes": 7, "ask_marketing_consent": true, "ask_messaging_consent": false}));
+    let s = fx
+        .app
+        .get("/api/v1/booking-page")
+        .cookie(&fx.owner.cookie)
+        .send()
+        .await;
+    assert_eq!(
+        s.json,
+        json!({"code_minutes": 7, "ask_marketing_consent": true, "ask_messaging_consent": false})
+    );
     let bad = fx
         .app
         .post("/app/booking-page")
@@ -1219,8 +1703,17 @@ async fn owners_edit_the_booking_page_settings_in_the_dashboard() {
         .send()
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let rec = fx.app.add_member(&fx.owner, "desk@uno.example", "receptionist").await;
-    let r = fx.app.post("/app/booking-page").cookie(&rec.cookie).form(&[("code_minutes", "9")]).send().await;
+    let rec = fx
+        .app
+        .add_member(&fx.owner, "desk@uno.example", "receptionist")
+        .await;
+    let r = fx
+        .app
+        .post("/app/booking-page")
+        .cookie(&rec.cookie)
+        .form(&[("code_minutes", "9")])
+        .send()
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -1233,20 +1726,37 @@ async fn a_restaurant_is_booked_by_party_size() {
     seed::restaurant(&app.db.store, owner.tenant, l).await;
     let p1 = app.get("/trattoria-due").send().await;
     assert!(p1.text.contains("How many guests?") && p1.text.contains("name=\"party\""));
-    let p2 = app.get("/trattoria-due?party=4&req=accessible&from=2026-11-26").send().await;
+    let p2 = app
+        .get("/trattoria-due?party=4&req=accessible&from=2026-11-26")
+        .send()
+        .await;
     let times = links(&p2.text, "time");
     assert!(times.iter().any(|t| t.contains("T18%3A00")), "{}", p2.text);
     let r = app
         .post("/trattoria-due")
-        .form(&[("party", "4"), ("req", "accessible"), ("start", "2026-11-26T18:00"), ("name", "Luca"), ("phone", "+39 347 123 4567")])
+        .form(&[
+            ("party", "4"),
+            ("req", "accessible"),
+            ("start", "2026-11-26T18:00"),
+            ("name", "Luca"),
+            ("phone", "+39 347 123 4567"),
+        ])
         .send()
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let token = token_in(&location(&r));
     let code = codes_of(&app, owner.tenant).await[0].1.clone();
-    let v = app.post(&format!("/manage/{token}/verify")).form(&[("code", &code)]).send().await;
+    let v = app
+        .post(&format!("/manage/{token}/verify"))
+        .form(&[("code", &code)])
+        .send()
+        .await;
     assert_eq!(v.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/manage/{token}")).send().await;
-    assert!(page.text.contains("T3"), "the accessible table: {}", page.text);
+    assert!(
+        page.text.contains("T3"),
+        "the accessible table: {}",
+        page.text
+    );
     assert!(page.text.contains("Guests</dt><dd>4"));
 }

@@ -218,7 +218,11 @@ pub struct Common {
     #[arg(long, env = "FRONTDESK_RATE_PUBLIC_PER_MIN", default_value_t = 240)]
     pub rate_public_per_min: u32,
     /// Requests to one public booking page per minute, from all visitors together.
-    #[arg(long, env = "FRONTDESK_RATE_PUBLIC_SLUG_PER_MIN", default_value_t = 600)]
+    #[arg(
+        long,
+        env = "FRONTDESK_RATE_PUBLIC_SLUG_PER_MIN",
+        default_value_t = 600
+    )]
     pub rate_public_slug_per_min: u32,
     /// Bearer token that lets non-loopback clients read /metrics.
     #[arg(long, env = "FRONTDESK_METRICS_TOKEN", hide_env_values = true)]

@@ -10,7 +10,9 @@ use frontdesk_app::Ctx;
 use frontdesk_app::public::BookingPageSettingsIn;
 use serde::Deserialize;
 
-use super::page::{Errors, Flash, Form, Layout, OrPage, Page, PageResult, has_layout, ok, redirect_flash, render};
+use super::page::{
+    Errors, Flash, Form, Layout, OrPage, Page, PageResult, has_layout, ok, redirect_flash, render,
+};
 use crate::AppState;
 use crate::extract::{Owner, Staff};
 
@@ -43,7 +45,11 @@ pub struct BookingPageSettingsPage {
 }
 has_layout!(BookingPageSettingsPage);
 
-async fn links(state: &AppState, ctx: &Ctx, layout: &Layout) -> Result<Vec<PageLink>, super::page::PageError> {
+async fn links(
+    state: &AppState,
+    ctx: &Ctx,
+    layout: &Layout,
+) -> Result<Vec<PageLink>, super::page::PageError> {
     let base = state.app.config.base_url.clone();
     Ok(state
         .app
@@ -54,7 +60,10 @@ async fn links(state: &AppState, ctx: &Ctx, layout: &Layout) -> Result<Vec<PageL
         .map(|l| PageLink {
             name: l.name,
             url: format!("{base}/{}", l.slug),
-            snippet: format!("<script src=\"{base}/widget.js\" data-slug=\"{}\" async></script>", l.slug),
+            snippet: format!(
+                "<script src=\"{base}/widget.js\" data-slug=\"{}\" async></script>",
+                l.slug
+            ),
         })
         .collect())
 }
@@ -64,7 +73,11 @@ pub async fn settings(
     State(state): State<AppState>,
     Page(Staff(ctx), layout): Page<Staff>,
 ) -> PageResult {
-    let s = state.app.booking_page_settings(&ctx).await.or_page(&layout)?;
+    let s = state
+        .app
+        .booking_page_settings(&ctx)
+        .await
+        .or_page(&layout)?;
     let pages = links(&state, &ctx, &layout).await?;
     ok(&BookingPageSettingsPage {
         layout,

@@ -8,7 +8,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use frontdesk_app::bookings::SlotOut;
-use frontdesk_app::public::{PublicBookingIn, PublicHoldOut, PublicQuery, PublicService, PublicStaff};
+use frontdesk_app::public::{
+    PublicBookingIn, PublicHoldOut, PublicQuery, PublicService, PublicStaff,
+};
 use frontdesk_core::token::Credential;
 use frontdesk_core::{ResourceId, ServiceId, TenantId};
 use serde::{Deserialize, Serialize};
@@ -74,7 +76,12 @@ pub async fn site(PublicTenant(site): PublicTenant) -> Json<SiteOut> {
         brand_colour: l.brand_colour.clone(),
         image_url: l.image_url.clone(),
         description: l.booking_description.clone(),
-        kind: if site.restaurant { "tables" } else { "services" }.into(),
+        kind: if site.restaurant {
+            "tables"
+        } else {
+            "services"
+        }
+        .into(),
         services: site.services.clone(),
         staff: site.staff.clone(),
         languages: LANGS.iter().map(|l| l.to_string()).collect(),

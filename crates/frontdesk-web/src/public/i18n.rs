@@ -12,7 +12,9 @@ pub const LANGS: [&str; 5] = ["en", "it", "fr", "es", "vi"];
 /// Each language's own name.
 pub const LANG_NAMES: [&str; 5] = ["English", "Italiano", "Français", "Español", "Tiếng Việt"];
 
-/// `{placeholders}` are filled by [`Tr::f`].
+/// `{placeholders}` are filled by [`Tr::f`]. One key per line with its five texts, so a
+/// translation is read and reviewed side by side (hence no rustfmt here).
+#[rustfmt::skip]
 pub const MESSAGES: &[(&str, [&str; 5])] = &[
     ("book_online", ["Book online", "Prenota online", "Réserver en ligne", "Reserva online", "Đặt lịch trực tuyến"]),
     ("skip", ["Skip to content", "Vai al contenuto", "Aller au contenu", "Ir al contenido", "Chuyển đến nội dung"]),
@@ -202,7 +204,11 @@ pub fn from_accept_language(header: &str) -> Option<&'static str> {
         let mut it = part.trim().split(';');
         let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = it
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
         if let Some(l) = LANGS.iter().find(|l| **l == primary)
@@ -242,7 +248,11 @@ mod tests {
                 v
             };
             for t in &texts[1..] {
-                assert_eq!(holes(texts[0]), holes(t), "{k}: placeholders differ in {t:?}");
+                assert_eq!(
+                    holes(texts[0]),
+                    holes(t),
+                    "{k}: placeholders differ in {t:?}"
+                );
             }
         }
     }

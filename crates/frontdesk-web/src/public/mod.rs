@@ -23,8 +23,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use frontdesk_app::public::PublicSite;
 use frontdesk_app::AppError;
+use frontdesk_app::public::PublicSite;
 
 use crate::AppState;
 use crate::middleware::RouteClass;
@@ -56,7 +56,12 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         .add(M::GET, "/manage/{token}", Public, pages::manage)
         .add(M::POST, "/manage/{token}/verify", Public, pages::verify)
         .add(M::POST, "/manage/{token}/resend", Public, pages::resend)
-        .add(M::POST, "/manage/{token}/reschedule", Public, pages::reschedule)
+        .add(
+            M::POST,
+            "/manage/{token}/reschedule",
+            Public,
+            pages::reschedule,
+        )
         .add(M::POST, "/manage/{token}/cancel", Public, pages::cancel)
         .add(M::GET, "/assets/public.css", Public, css)
         .add(M::GET, "/assets/public.js", Public, js)
@@ -371,7 +376,9 @@ mod tests {
 
     #[test]
     fn themes_keep_text_readable() {
-        for colour in ["#b5487a", "#ffff00", "#1f6feb", "#000000", "#ffffff", "#7fd3a8", "bogus"] {
+        for colour in [
+            "#b5487a", "#ffff00", "#1f6feb", "#000000", "#ffffff", "#7fd3a8", "bogus",
+        ] {
             let t = Theme::of(colour);
             let white = [255.0; 3];
             assert!(

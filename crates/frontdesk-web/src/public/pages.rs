@@ -97,7 +97,13 @@ pub struct Frame {
 }
 
 impl Frame {
-    fn new(t: Tr, embed: bool, title: &str, site: Option<(&str, &frontdesk_store::Location)>, here: &str) -> Self {
+    fn new(
+        t: Tr,
+        embed: bool,
+        title: &str,
+        site: Option<(&str, &frontdesk_store::Location)>,
+        here: &str,
+    ) -> Self {
         let langs = LANGS
             .iter()
             .zip(LANG_NAMES)
@@ -117,7 +123,12 @@ impl Frame {
             slug: site.map(|s| s.1.slug.clone()).unwrap_or_default(),
             image_url: site.and_then(|s| s.1.image_url.clone()),
             theme_v: site
-                .map(|s| Theme::of(&s.1.brand_colour).brand.trim_start_matches('#').to_string())
+                .map(|s| {
+                    Theme::of(&s.1.brand_colour)
+                        .brand
+                        .trim_start_matches('#')
+                        .to_string()
+                })
                 .unwrap_or_default(),
             asset_v: ASSET_VERSION.as_str(),
             langs,
@@ -283,9 +294,7 @@ impl Visit {
     }
 
     fn party_size(&self, restaurant: bool) -> u32 {
-        self.party
-            .parse()
-            .unwrap_or(if restaurant { 2 } else { 1 })
+        self.party.parse().unwrap_or(if restaurant { 2 } else { 1 })
     }
 }
 
@@ -393,12 +402,20 @@ pub struct MessagePage {
 }
 
 /// Renders a customer page: framable in embed mode, remembering a language chosen by link.
-fn render<T: Template>(status: StatusCode, page: &T, embed: bool, lang_chosen: Option<&str>) -> Response {
+fn render<T: Template>(
+    status: StatusCode,
+    page: &T,
+    embed: bool,
+    lang_chosen: Option<&str>,
+) -> Response {
     let mut res = match page.render() {
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "public template failed to render");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
                 .into_response();
         }
     };
@@ -425,7 +442,12 @@ fn see_other(to: &str) -> Response {
 
 /// The page for a failure on the customer side. `site` gives the business's frame when known;
 /// a link that does not work never says whose it was.
-pub fn error_page(t: &Tr, embed: bool, site: Option<(&PublicSite, String)>, e: AppError) -> Response {
+pub fn error_page(
+    t: &Tr,
+    embed: bool,
+    site: Option<(&PublicSite, String)>,
+    e: AppError,
+) -> Response {
     let status = status_of(&e);
     let (heading, text, link) = match &e {
         AppError::NotFound | AppError::MissingRef(_) => (
@@ -446,7 +468,8 @@ pub fn error_page(t: &Tr, embed: bool, site: Option<(&PublicSite, String)>, e: A
         AppError::Conflict("slot_taken" | "session_full", _) => (
             t.get("taken_title"),
             t.get("taken_text").to_string(),
-            site.as_ref().map(|(_, back)| (back.clone(), t.get("choose_another").to_string())),
+            site.as_ref()
+                .map(|(_, back)| (back.clone(), t.get("choose_another").to_string())),
         ),
         AppError::Internal(err) => {
             tracing::error!(error = %format!("{err:#}"), "internal error on a public page");
@@ -458,7 +481,8 @@ pub fn error_page(t: &Tr, embed: bool, site: Option<(&PublicSite, String)>, e: A
         *t,
         embed,
         heading,
-        site.as_ref().map(|(s, _)| (s.business.as_str(), &s.location)),
+        site.as_ref()
+            .map(|(s, _)| (s.business.as_str(), &s.location)),
         "",
     );
     let mut res = render(
@@ -488,11 +512,7 @@ fn money(minor: i64, currency: &str, lang: &str) -> String {
     if exp == 0 {
         format!("{minor} {currency}")
     } else {
-        format!(
-            "{}{sep}{:02} {currency}",
-            minor / 100,
-            (minor % 100).abs()
-        )
+        format!("{}{sep}{:02} {currency}", minor / 100, (minor % 100).abs())
     }
 }
 
@@ -521,7 +541,12 @@ fn local_ms(local: &str, tz: &TimeZone) -> Option<i64> {
 }
 
 /// The lines of the summary of a visit.
-fn summary(site: &PublicSite, v: &Visit, t: &Tr, start_ms: Option<i64>) -> Vec<(&'static str, String)> {
+fn summary(
+    site: &PublicSite,
+    v: &Visit,
+    t: &Tr,
+    start_ms: Option<i64>,
+) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let chosen: Vec<_> = v
         .service_ids()
@@ -585,7 +610,11 @@ fn empty_page(f: Frame, step: u8, site: &PublicSite) -> BookPage {
         f,
         step,
         restaurant: site.restaurant,
-        description: site.location.booking_description.clone().unwrap_or_default(),
+        description: site
+            .location
+            .booking_description
+            .clone()
+            .unwrap_or_default(),
         services: Vec::new(),
         staff: Vec::new(),
         parties: Vec::new(),
@@ -625,13 +654,27 @@ pub async fn book(
     let pairs = q.map(|Query(q)| q).unwrap_or_default();
     let v = Visit::of(&pairs, &prefs);
     let t = Tr::new(prefs.lang(&site.default_language, None));
-    match book_page(&state, &site, &v, t, &client, Details::default(), FieldErrors::default()).await {
+    match book_page(
+        &state,
+        &site,
+        &v,
+        t,
+        &client,
+        Details::default(),
+        FieldErrors::default(),
+    )
+    .await
+    {
         Ok((status, page)) => render(status, &page, v.embed, prefs.lang_param),
-        Err(e) => error_page(&t, v.embed, Some((&site, v.href(&site.location.slug, &[]))), e),
+        Err(e) => error_page(
+            &t,
+            v.embed,
+            Some((&site, v.href(&site.location.slug, &[]))),
+            e,
+        ),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn book_page(
     state: &AppState,
     site: &PublicSite,
@@ -652,7 +695,10 @@ async fn book_page(
         return Err(AppError::MissingRef("staff_id"));
     }
     let tz = TimeZone::get(&site.location.time_zone).unwrap_or(TimeZone::UTC);
-    let here = v.href(slug, &[("from", &v.from), ("date", &v.date), ("start", &v.start)]);
+    let here = v.href(
+        slug,
+        &[("from", &v.from), ("date", &v.date), ("start", &v.start)],
+    );
     let site_pair = Some((site.business.as_str(), &site.location));
     let step1 = v.step1
         || if site.restaurant {
@@ -726,7 +772,11 @@ async fn book_page(
                         label: s.local_time.get(11..16).unwrap_or_default().to_string(),
                         href: v.href(
                             slug,
-                            &[("from", &from_s), ("date", &selected), ("start", &s.local_time)],
+                            &[
+                                ("from", &from_s),
+                                ("date", &selected),
+                                ("start", &s.local_time),
+                            ],
                         ),
                     })
                     .collect()
@@ -749,7 +799,10 @@ async fn book_page(
             .map(|d| {
                 t.f(
                     "times_on",
-                    &[("date", &local_when(noon_ms(d, &tz), &site.location.time_zone, t.lang()).0)],
+                    &[(
+                        "date",
+                        &local_when(noon_ms(d, &tz), &site.location.time_zone, t.lang()).0,
+                    )],
                 )
             })
             .unwrap_or_default();
@@ -768,7 +821,11 @@ async fn book_page(
         ];
         api.retain(|(_, x)| !x.is_empty());
         let api_pairs: Vec<(&str, &str)> = api.iter().map(|(k, x)| (*k, x.as_str())).collect();
-        let mut page = empty_page(Frame::new(t, v.embed, t.get("when_title"), site_pair, &here), 2, site);
+        let mut page = empty_page(
+            Frame::new(t, v.embed, t.get("when_title"), site_pair, &here),
+            2,
+            site,
+        );
         page.summary = summary(site, v, &t, None);
         page.change_href = step_one_href(v, slug);
         page.days = days;
@@ -833,7 +890,11 @@ async fn book_page(
         status = StatusCode::UNPROCESSABLE_ENTITY;
     }
     let back_href = v.href(slug, &[("from", &v.from), ("date", &v.date)]);
-    let mut page = empty_page(Frame::new(t, v.embed, t.get("details_title"), site_pair, &here), 3, site);
+    let mut page = empty_page(
+        Frame::new(t, v.embed, t.get("details_title"), site_pair, &here),
+        3,
+        site,
+    );
     page.summary = summary(site, v, &t, Some(start_ms));
     page.change_href = step_one_href(v, slug);
     page.back_href = back_href;
@@ -892,7 +953,13 @@ fn step_one(
     page.staff = site
         .staff
         .iter()
-        .map(|s| (s.id.to_string(), s.name.clone(), s.id.to_string() == v.staff))
+        .map(|s| {
+            (
+                s.id.to_string(),
+                s.name.clone(),
+                s.id.to_string() == v.staff,
+            )
+        })
         .collect();
     let party = v.party_size(site.restaurant);
     page.parties = (1..=12).map(|n| (n, n == party)).collect();
@@ -922,7 +989,12 @@ pub async fn create(
 ) -> Response {
     let t = Tr::new(prefs.lang(&site.default_language, None));
     let Ok(FormBody(pairs)) = form else {
-        return error_page(&t, prefs.embed, None, AppError::invalid("form", "unreadable"));
+        return error_page(
+            &t,
+            prefs.embed,
+            None,
+            AppError::invalid("form", "unreadable"),
+        );
     };
     let v = Visit::of(&pairs, &prefs);
     let slug = site.location.slug.clone();
@@ -964,9 +1036,15 @@ pub async fn create(
     // A key made when the form was shown: sending the form twice holds the time once.
     let key = (!d.key.is_empty()
         && d.key.len() <= 64
-        && d.key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        && d.key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
     .then(|| format!("web-form:{}", d.key));
-    match state.app.public_book(&site, &input, &client, key.as_deref()).await {
+    match state
+        .app
+        .public_book(&site, &input, &client, key.as_deref())
+        .await
+    {
         Ok(hold) => see_other(&format!(
             "{}{}{}",
             frontdesk_app::notify::MANAGE_PATH,
@@ -1047,17 +1125,35 @@ enum Problem {
     Move(String),
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the booking's page shows besides the booking: the message after a form, the day whose
+/// free times are offered for a move, a problem with a form, and the status to answer with.
+struct Shown<'a> {
+    msg: &'a str,
+    date: &'a str,
+    problem: Problem,
+    status: Option<StatusCode>,
+}
+
+impl Shown<'_> {
+    fn problem(problem: Problem, status: StatusCode) -> Self {
+        Shown {
+            msg: "",
+            date: "",
+            problem,
+            status: Some(status),
+        }
+    }
+}
+
 async fn manage_page(
     state: &AppState,
     token: &str,
     view: ManageView,
     prefs: &Prefs,
     client: &ClientInfo,
-    msg: &str,
-    move_date: &str,
-    problem: Problem,
+    shown: Shown<'_>,
 ) -> (StatusCode, ManagePage) {
+    let (msg, move_date, problem) = (shown.msg, shown.date, shown.problem);
     let b = &view.booking;
     let t = Tr::new(prefs.lang(&view.default_language, view.customer_language.as_deref()));
     let zone = view.location.time_zone.as_str();
@@ -1076,7 +1172,11 @@ async fn manage_page(
         _ => t.get("booking_title"),
     };
     let mut summary = Vec::new();
-    let services: Vec<String> = view.items.iter().filter_map(|i| i.service.clone()).collect();
+    let services: Vec<String> = view
+        .items
+        .iter()
+        .filter_map(|i| i.service.clone())
+        .collect();
     if !services.is_empty() {
         summary.push(("summary_what", services.join(", ")));
     }
@@ -1112,21 +1212,28 @@ async fn manage_page(
             t.get("no_resends").to_string()
         } else if now < p.resend_at_ms {
             // Rounded up to the minute: "from 10:41" must not come before the time itself.
-            t.f("resend_wait", &[("time", &hm(p.resend_at_ms + 59_999, &tz))])
+            t.f(
+                "resend_wait",
+                &[("time", &hm(p.resend_at_ms + 59_999, &tz))],
+            )
         } else {
             t.f("resends_left", &[("n", &p.resends_left.to_string())])
         },
     });
     let notice = match msg {
         "confirmed" if b.status == "confirmed" => Some(t.get("confirmed_msg").to_string()),
-        "confirmed" if b.status == "pending" => Some(t.f("pending_text", &[("business", &view.business)])),
+        "confirmed" if b.status == "pending" => {
+            Some(t.f("pending_text", &[("business", &view.business)]))
+        }
         "resent" => Some(t.get("code_sent").to_string()),
         "moved" => Some(t.get("moved_msg").to_string()),
         "cancelled" => Some(t.get("cancelled_msg").to_string()),
         _ => None,
     };
     let intro = match b.status.as_str() {
-        "pending" if msg != "confirmed" => Some(t.f("pending_text", &[("business", &view.business)])),
+        "pending" if msg != "confirmed" => {
+            Some(t.f("pending_text", &[("business", &view.business)]))
+        }
         _ if view.past && b.status != "cancelled" => Some(t.get("past_visit").to_string()),
         _ => None,
     };
@@ -1226,7 +1333,10 @@ async fn manage_page(
         carry,
         move_legend: t.f(
             "times_on",
-            &[("date", &local_when(noon_ms(move_day, &tz), zone, t.lang()).0)],
+            &[(
+                "date",
+                &local_when(noon_ms(move_day, &tz), zone, t.lang()).0,
+            )],
         ),
         notice,
         problem: problem_text,
@@ -1255,15 +1365,13 @@ async fn show_manage(
     token: &str,
     prefs: &Prefs,
     client: &ClientInfo,
-    msg: &str,
-    date: &str,
-    problem: Problem,
-    status: Option<StatusCode>,
+    shown: Shown<'_>,
 ) -> Response {
     let t_default = Tr::new(prefs.lang("en", None));
+    let status = shown.status;
     match state.app.manage_view(token).await {
         Ok(view) => {
-            let (s, page) = manage_page(state, token, view, prefs, client, msg, date, problem).await;
+            let (s, page) = manage_page(state, token, view, prefs, client, shown).await;
             render(status.unwrap_or(s), &page, prefs.embed, prefs.lang_param)
         }
         Err(e) => error_page(&t_default, prefs.embed, None, e),
@@ -1279,17 +1387,13 @@ pub async fn manage(
     q: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
     let pairs = q.map(|Query(q)| q).unwrap_or_default();
-    show_manage(
-        &state,
-        &token,
-        &prefs,
-        &client,
-        get(&pairs, "msg"),
-        get(&pairs, "date"),
-        Problem::None,
-        None,
-    )
-    .await
+    let shown = Shown {
+        msg: get(&pairs, "msg"),
+        date: get(&pairs, "date"),
+        problem: Problem::None,
+        status: None,
+    };
+    show_manage(&state, &token, &prefs, &client, shown).await
 }
 
 fn back_to(token: &str, prefs: &Prefs, msg: &str) -> Response {
@@ -1342,7 +1446,12 @@ pub async fn verify(
     let code = get(&pairs, "code").to_string();
     match state.app.public_verify(&token, &code, &client).await {
         Ok(_) => back_to(&token, &prefs, "confirmed"),
-        Err(AppError::NotFound) => error_page(&Tr::new(prefs.lang("en", None)), prefs.embed, None, AppError::NotFound),
+        Err(AppError::NotFound) => error_page(
+            &Tr::new(prefs.lang("en", None)),
+            prefs.embed,
+            None,
+            AppError::NotFound,
+        ),
         Err(e) => {
             let t = lang_of(&state, &token, &prefs).await;
             let (problem, status) = match &e {
@@ -1352,7 +1461,11 @@ pub async fn verify(
                         t.get("err_code_format").to_string()
                     } else {
                         let left: String = msg.chars().filter(|c| c.is_ascii_digit()).collect();
-                        format!("{} {}", t.get("err_code"), t.f("tries_left", &[("n", &left)]))
+                        format!(
+                            "{} {}",
+                            t.get("err_code"),
+                            t.f("tries_left", &[("n", &left)])
+                        )
                     };
                     (Problem::Code(text), StatusCode::UNPROCESSABLE_ENTITY)
                 }
@@ -1361,7 +1474,14 @@ pub async fn verify(
                     None => return error_page(&t, prefs.embed, None, e_owned(e)),
                 },
             };
-            show_manage(&state, &token, &prefs, &client, "", "", problem, Some(status)).await
+            show_manage(
+                &state,
+                &token,
+                &prefs,
+                &client,
+                Shown::problem(problem, status),
+            )
+            .await
         }
     }
 }
@@ -1384,15 +1504,22 @@ pub async fn resend(
 ) -> Response {
     match state.app.public_resend(&token, &client).await {
         Ok(_) => back_to(&token, &prefs, "resent"),
-        Err(AppError::NotFound) => error_page(&Tr::new(prefs.lang("en", None)), prefs.embed, None, AppError::NotFound),
+        Err(AppError::NotFound) => error_page(
+            &Tr::new(prefs.lang("en", None)),
+            prefs.embed,
+            None,
+            AppError::NotFound,
+        ),
         Err(e) => {
             let t = lang_of(&state, &token, &prefs).await;
             let status = super::status_of(&e);
             match problem_of(&e, &t) {
                 Some(p) => {
-                    let mut res = show_manage(&state, &token, &prefs, &client, "", "", Problem::General(p), Some(status)).await;
+                    let shown = Shown::problem(Problem::General(p), status);
+                    let mut res = show_manage(&state, &token, &prefs, &client, shown).await;
                     if let AppError::TooManyAttempts(s) = e {
-                        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+                        res.headers_mut()
+                            .insert(header::RETRY_AFTER, HeaderValue::from(s));
                     }
                     res
                 }
@@ -1416,19 +1543,38 @@ pub async fn reschedule(
     let date = start.get(..10).unwrap_or_default().to_string();
     match state.app.manage_reschedule(&token, &start, &client).await {
         Ok(_) => back_to(&token, &prefs, "moved"),
-        Err(AppError::NotFound) => error_page(&Tr::new(prefs.lang("en", None)), prefs.embed, None, AppError::NotFound),
+        Err(AppError::NotFound) => error_page(
+            &Tr::new(prefs.lang("en", None)),
+            prefs.embed,
+            None,
+            AppError::NotFound,
+        ),
         Err(e) => {
             let t = lang_of(&state, &token, &prefs).await;
             let status = super::status_of(&e);
             let text = match &e {
                 AppError::Invalid(_) => t.get("err_start").to_string(),
-                AppError::Conflict("past_edit_cutoff", _) => match state.app.manage_view(&token).await {
-                    Ok(v) => t.f("edit_closed", &[("business", &v.business)]),
-                    Err(_) => t.get("err_general").to_string(),
-                },
+                AppError::Conflict("past_edit_cutoff", _) => {
+                    match state.app.manage_view(&token).await {
+                        Ok(v) => t.f("edit_closed", &[("business", &v.business)]),
+                        Err(_) => t.get("err_general").to_string(),
+                    }
+                }
                 e => problem_of(e, &t).unwrap_or_else(|| t.get("err_general").to_string()),
             };
-            show_manage(&state, &token, &prefs, &client, "", &date, Problem::Move(text), Some(status)).await
+            show_manage(
+                &state,
+                &token,
+                &prefs,
+                &client,
+                Shown {
+                    msg: "",
+                    date: &date,
+                    problem: Problem::Move(text),
+                    status: Some(status),
+                },
+            )
+            .await
         }
     }
 }
@@ -1442,18 +1588,32 @@ pub async fn cancel(
 ) -> Response {
     match state.app.manage_cancel(&token, &client).await {
         Ok(_) => back_to(&token, &prefs, "cancelled"),
-        Err(AppError::NotFound) => error_page(&Tr::new(prefs.lang("en", None)), prefs.embed, None, AppError::NotFound),
+        Err(AppError::NotFound) => error_page(
+            &Tr::new(prefs.lang("en", None)),
+            prefs.embed,
+            None,
+            AppError::NotFound,
+        ),
         Err(e) => {
             let t = lang_of(&state, &token, &prefs).await;
             let status = super::status_of(&e);
             let text = match &e {
-                AppError::Conflict("past_cancel_cutoff", _) => match state.app.manage_view(&token).await {
-                    Ok(v) => t.f("cancel_closed", &[("business", &v.business)]),
-                    Err(_) => t.get("err_general").to_string(),
-                },
+                AppError::Conflict("past_cancel_cutoff", _) => {
+                    match state.app.manage_view(&token).await {
+                        Ok(v) => t.f("cancel_closed", &[("business", &v.business)]),
+                        Err(_) => t.get("err_general").to_string(),
+                    }
+                }
                 e => problem_of(e, &t).unwrap_or_else(|| t.get("err_general").to_string()),
             };
-            show_manage(&state, &token, &prefs, &client, "", "", Problem::General(text), Some(status)).await
+            show_manage(
+                &state,
+                &token,
+                &prefs,
+                &client,
+                Shown::problem(Problem::General(text), status),
+            )
+            .await
         }
     }
 }
