@@ -1420,6 +1420,7 @@ fn problem_of(e: &AppError, t: &Tr) -> Option<String> {
             AppError::Conflict("slot_taken" | "session_full", _) => t.get("taken_text"),
             AppError::Conflict("past_edit_cutoff" | "not_movable", _) => t.get("err_general"),
             AppError::Conflict("past_cancel_cutoff" | "not_cancellable", _) => t.get("err_general"),
+            AppError::Conflict("not_held" | "no_code", _) => t.get("err_general"),
             AppError::TooManyAttempts(_) => t.get("slow_text"),
             _ => return None,
         }
@@ -1491,6 +1492,7 @@ fn e_owned(e: &AppError) -> AppError {
         AppError::NotFound => AppError::NotFound,
         AppError::TooManyAttempts(s) => AppError::TooManyAttempts(*s),
         AppError::Conflict(c, d) => AppError::Conflict(c, d.clone()),
+        AppError::Unavailable => AppError::Unavailable,
         _ => AppError::Internal(anyhow::anyhow!("{e}")),
     }
 }
