@@ -30,6 +30,7 @@ impl Ctx {
                 format!("API key {name}"),
             ),
             Actor::System => ("system", None, "Frontdesk".to_string()),
+            Actor::Customer => ("customer", None, "Customer (online)".to_string()),
         };
         NewAudit {
             at_ms: now,

@@ -444,6 +444,7 @@ fn actor_label(ctx: &Ctx) -> String {
     match &ctx.actor {
         crate::Actor::User { user_id, .. } => user_id.to_string(),
         crate::Actor::ApiKey { key_id, .. } => key_id.to_string(),
+        crate::Actor::Customer => "customer".into(),
         _ => "system".into(),
     }
 }
@@ -522,6 +523,17 @@ impl App {
     ) -> AppResult<Vec<SlotOut>> {
         self.availability_inner(ctx, q, "staff", Some(booking))
             .await
+    }
+
+    /// Where a customer could move their booking: availability as customers see it (notice,
+    /// window, online only), with the booking's own resources counted as free.
+    pub async fn availability_for_customer_move(
+        &self,
+        ctx: &Ctx,
+        q: &AvailabilityIn,
+        booking: BookingId,
+    ) -> AppResult<Vec<SlotOut>> {
+        self.availability_inner(ctx, q, "web", Some(booking)).await
     }
 
     async fn availability_inner(

@@ -7,6 +7,9 @@ use crate::{App, AppError, AppResult};
 /// The password of every demo account (development only; printed by `frontdesk demo`).
 pub const DEMO_PASSWORD: &str = "frontdesk-demo";
 
+/// The demo salon's booking page slug (printed at start-up with `serve --demo`).
+pub const DEMO_SALON_SLUG: &str = "salon-lumiere";
+
 /// One seeded business.
 #[derive(Debug, Clone)]
 pub struct DemoBusiness {
@@ -39,7 +42,7 @@ struct Spec {
 const SPECS: &[Spec] = &[
     Spec {
         name: "Salon Lumière",
-        slug: "salon-lumiere",
+        slug: DEMO_SALON_SLUG,
         owner: "Giulia Rossi",
         email: "owner@salon-lumiere.example",
         tz: "Europe/Rome",

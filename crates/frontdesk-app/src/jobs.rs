@@ -88,6 +88,8 @@ pub(crate) fn registry(app: App) -> Registry {
             if n > 0 {
                 tracing::info!(holds = n, "released expired booking holds");
             }
+            // One-time codes live no longer than their hold (R4).
+            a.purge_stale_codes().await?;
             Ok(())
         }
     });

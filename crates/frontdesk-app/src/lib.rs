@@ -18,6 +18,7 @@ pub mod links;
 pub mod mail;
 pub mod notify;
 pub mod passwords;
+pub mod public;
 pub mod secrets;
 pub mod sms;
 pub mod support;
@@ -64,6 +65,8 @@ pub struct AppConfig {
     /// change; other processes sharing the database see changes after at most this long. Writes
     /// always read fresh data and the database refuses overlaps, so staleness never books twice.
     pub availability_cache: Duration,
+    /// Limits of the public booking page: one-time codes, resends, holds (promises O2, S1).
+    pub public: public::PublicLimits,
 }
 
 impl AppConfig {
@@ -84,6 +87,7 @@ impl AppConfig {
             sms: sms::SmsConfig::outbox(dir.join("outbox")),
             max_support_grant: Duration::from_secs(14 * 24 * 3600),
             availability_cache: Duration::from_millis(1500),
+            public: public::PublicLimits::default(),
         }
     }
 }
@@ -125,6 +129,8 @@ pub enum Actor {
     },
     /// Frontdesk itself (jobs, CLI).
     System,
+    /// A customer on the public booking page or through their manage-booking link.
+    Customer,
 }
 
 impl Ctx {

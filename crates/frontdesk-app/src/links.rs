@@ -11,7 +11,7 @@ use frontdesk_store::{Booking, Tx};
 use crate::{App, AppResult};
 
 /// The path of the manage-booking page; the token follows it.
-pub const MANAGE_PATH: &str = "/m/";
+pub const MANAGE_PATH: &str = "/manage/";
 
 /// The prefix of manage-booking tokens.
 pub const MANAGE_PREFIX: &str = "mb";

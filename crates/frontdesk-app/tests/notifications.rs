@@ -121,7 +121,7 @@ async fn confirmation_and_reminder_go_out_exactly_once_even_across_a_crash() {
         conf[0].body
     );
     assert!(
-        conf[0].body.contains("/m/mb_"),
+        conf[0].body.contains("/manage/mb_"),
         "the confirmation carries a manage link: {}",
         conf[0].body
     );
@@ -472,7 +472,7 @@ async fn names_are_escaped_in_html_mail_and_bad_templates_are_refused() {
     let html = p.json["html"].as_str().unwrap();
     assert!(
         html.contains("&lt;b&gt;Giulia Rossi&lt;/b&gt;")
-            && html.contains("<a href=\"https://desk.example.com/m/mb_SAMPLE\">"),
+            && html.contains("<a href=\"https://desk.example.com/manage/mb_SAMPLE\">"),
         "{html}"
     );
     let reset = d
@@ -584,7 +584,7 @@ async fn every_manage_link_sent_keeps_working_and_forged_ones_open_nothing() {
     d.at("2026-11-24T09:00:01Z");
     d.app.drain_jobs().await;
     let token_in = |body: &str| {
-        let at = body.find("/m/mb_").expect("a manage link") + 3;
+        let at = body.find("/manage/mb_").expect("a manage link") + 8;
         body[at..]
             .split(|c: char| c.is_whitespace())
             .next()

@@ -82,6 +82,22 @@ pub fn kid_for(key: &[u8; 32]) -> String {
     format!("k{}", &hex::encode(sha2::Sha256::digest(key))[..8])
 }
 
+fn hmac_sha256(key: &[u8], data: &[&[u8]]) -> [u8; 32] {
+    use hmac::{KeyInit as _, Mac};
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    for d in data {
+        m.update(d);
+    }
+    m.finalize().into_bytes().into()
+}
+
+/// HMAC-SHA256 of `data` under a subkey for `purpose` (itself an HMAC of the purpose under the
+/// master key), so keys of different purposes are independent.
+fn mac_with(master: &[u8; 32], purpose: &str, data: &[u8]) -> [u8; 32] {
+    let sub = hmac_sha256(master, &[b"frontdesk-mac:", purpose.as_bytes()]);
+    hmac_sha256(&sub, &[data])
+}
+
 /// Decodes a base64 master key (standard or url-safe alphabet) of exactly 32 bytes.
 pub fn decode_key(text: &str) -> Result<[u8; 32], CryptoError> {
     let t = text.trim();
@@ -169,6 +185,34 @@ impl Keyring {
         format!("v1.{}.{}", self.active, B64.encode(raw))
     }
 
+    /// A keyed hash (HMAC-SHA256) of `data` for `purpose` under a key derived from the active
+    /// master key: `m1.<kid>.<hex>`. For short secrets such as one-time codes, whose plain or
+    /// salted hash anyone holding a copy of the database could reverse by trying every value;
+    /// without the master key a stolen database reveals nothing.
+    pub fn mac(&self, purpose: &str, data: &[u8]) -> String {
+        let key = self.keys.get(&self.active).expect("active key present");
+        format!(
+            "m1.{}.{}",
+            self.active,
+            hex::encode(mac_with(key.expose_secret(), purpose, data))
+        )
+    }
+
+    /// Checks `data` against a [`mac`](Self::mac) in constant time (with whichever key of the
+    /// keyring made it). False for anything malformed or made with an unknown key.
+    pub fn verify_mac(&self, stored: &str, purpose: &str, data: &[u8]) -> bool {
+        let mut parts = stored.splitn(3, '.');
+        let (Some("m1"), Some(kid), Some(hex_mac)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        let (Some(key), Ok(expected)) = (self.keys.get(kid), hex::decode(hex_mac)) else {
+            return false;
+        };
+        let got = mac_with(key.expose_secret(), purpose, data);
+        crate::token::ct_eq(&got, &expected)
+    }
+
     /// The key id an envelope was made with.
     pub fn kid_of(envelope: &str) -> Result<&str, CryptoError> {
         let mut parts = envelope.splitn(3, '.');
@@ -219,6 +263,33 @@ mod tests {
 
     fn ring() -> Keyring {
         Keyring::from_file(&KeyringFile::generate()).unwrap()
+    }
+
+    #[test]
+    fn macs_are_keyed_and_verify_with_older_keys() {
+        let r = ring();
+        let m = r.mac("otp", b"t|b|123456");
+        assert!(m.starts_with(&format!("m1.{}.", r.active_kid())));
+        assert!(!m.contains("123456"));
+        assert!(r.verify_mac(&m, "otp", b"t|b|123456"));
+        assert!(!r.verify_mac(&m, "otp", b"t|b|123457"));
+        assert!(
+            !r.verify_mac(&m, "other", b"t|b|123456"),
+            "purposes are separate"
+        );
+        assert!(
+            !ring().verify_mac(&m, "otp", b"t|b|123456"),
+            "another key cannot check it"
+        );
+        assert!(!r.verify_mac("garbage", "otp", b"x"));
+        // After a rotation the older key still verifies what it made.
+        let mut f = KeyringFile::generate();
+        let old = Keyring::from_file(&f).unwrap();
+        let m = old.mac("otp", b"x");
+        f.add_new_key();
+        let rotated = Keyring::from_file(&f).unwrap();
+        assert_ne!(rotated.active_kid(), old.active_kid());
+        assert!(rotated.verify_mac(&m, "otp", b"x"));
     }
 
     #[test]

@@ -1012,9 +1012,22 @@ impl TenantWrite<'_> {
         Ok(())
     }
 
-    /// Sets or replaces the hash of a booking's manage token.
+    /// Sets or replaces the hash of a booking's manage token. The hash it replaces is kept in
+    /// `booking_links`, so links already sent keep working.
     pub async fn set_manage_token(&mut self, id: BookingId, hash: &str) -> StoreResult<bool> {
         let t = self.tenant;
+        on_tx!(self.tx, |c| sqlx::query(
+            "INSERT INTO booking_links (tenant_id, booking_id, token_hash, created_at_ms)
+             SELECT tenant_id, id, manage_token_hash, updated_at_ms FROM bookings
+             WHERE tenant_id = $1 AND id = $2 AND manage_token_hash IS NOT NULL
+             ON CONFLICT DO NOTHING"
+        )
+        .bind(t)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map_err(map_err)
+        .map(|r| r.rows_affected()))?;
         let n = on_tx!(self.tx, |c| sqlx::query(
             "UPDATE bookings SET manage_token_hash = $3 WHERE tenant_id = $1 AND id = $2"
         )
@@ -1333,7 +1346,7 @@ impl TenantWrite<'_> {
         Ok(n.unwrap_or(0))
     }
 
-    async fn insert_event(
+    pub(crate) async fn insert_event(
         &mut self,
         booking: BookingId,
         now: i64,

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod models;
 pub mod models_catalogue;
 pub mod notify;
+pub mod public;
 pub mod rate;
 mod tenant;
 

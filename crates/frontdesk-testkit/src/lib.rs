@@ -212,6 +212,7 @@ impl TestApp {
         web.rate_limits.auth_per_min = 10_000;
         web.rate_limits.public_per_min = 10_000;
         web.rate_limits.api_per_min = 100_000;
+        web.rate_limits.public_slug_per_min = 100_000;
         TestAppBuilder {
             config: None,
             web,

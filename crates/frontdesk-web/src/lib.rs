@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod public;
 pub mod routes;
 
 use std::sync::Arc;
@@ -112,6 +113,10 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
     table.extend(ntf_pages_table);
     let (live, live_table) = api::events::routes();
     table.extend(live_table);
+    let (public_pages, public_table) = public::routes();
+    table.extend(public_table);
+    let (public_api, public_api_table) = public::api_routes();
+    table.extend(public_api_table);
 
     let mut csrf = CsrfLayer::new();
     for o in &state.web.trusted_origins {
@@ -127,8 +132,12 @@ pub fn router(state: AppState) -> (Router, Vec<RouteSpec>) {
         .merge(ntf_pages)
         .merge(live)
         .merge(openapi::docs_router())
+        .merge(public_pages)
         .fallback(dashboard::fallback)
         .layer(csrf)
+        // The public JSON API is called from other sites' pages: it uses no cookies, so there
+        // is nothing to forge, and it answers CORS itself.
+        .merge(public_api)
         .layer(DefaultBodyLimit::max(state.web.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -87,6 +87,8 @@ pub struct RateLimits {
     pub public_per_min: u32,
     /// JSON API and dashboard.
     pub api_per_min: u32,
+    /// Requests to one booking page (slug) per minute, from everyone together.
+    pub public_slug_per_min: u32,
 }
 
 impl Default for RateLimits {
@@ -95,6 +97,7 @@ impl Default for RateLimits {
             auth_per_min: 30,
             public_per_min: 240,
             api_per_min: 1200,
+            public_slug_per_min: 600,
         }
     }
 }
@@ -222,8 +225,9 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let class = RouteClass::of(&method, &path);
+    let raw_path = req.uri().path().to_string();
+    let class = RouteClass::of(&method, &raw_path);
+    let path = redact_path(&raw_path);
     let (parts, body) = req.into_parts();
     let ip = crate::extract::client_info(&parts, &state)
         .ip
@@ -269,17 +273,33 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     res.0
 }
 
+/// A path as logged: the secret part of link tokens (manage-booking, sign-in, reset and
+/// invitation links) never reaches the log.
+pub fn redact_path(path: &str) -> String {
+    for prefix in ["/manage/", "/auth/magic/", "/auth/reset/", "/invite/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+            return format!("{prefix}…{tail}");
+        }
+    }
+    path.to_string()
+}
+
 /// Security headers on every response (promise S4).
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_docs = req.uri().path().starts_with("/api/docs");
     let mut res = next.run(req).await;
+    // A customer page asked for in embed mode may be framed by the business's own site.
+    let framable = res.extensions().get::<crate::public::Framable>().is_some();
     let h = res.headers_mut();
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if !framable {
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    }
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
@@ -288,7 +308,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
-    let csp = if is_docs {
+    let csp = if framable {
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'; object-src 'none'"
+    } else if is_docs {
         // The vendored Swagger UI uses inline scripts and styles.
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     } else {

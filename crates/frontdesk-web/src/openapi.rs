@@ -7,6 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
 use crate::api::{access, auth, bookings, business, catalogue, dto, notifications, ops, team};
+use crate::public::api as public;
 
 /// The API document.
 #[derive(OpenApi)]
@@ -18,6 +19,7 @@ use crate::api::{access, auth, bookings, business, catalogue, dto, notifications
         auth::me, auth::update_me, auth::change_password, auth::switch_business, auth::my_sessions,
         business::get_business, business::update_business, business::list_locations, business::create_location,
         business::get_location, business::update_location, business::delete_location,
+        business::get_booking_page, business::put_booking_page,
         team::list_members, team::change_role, team::remove_member, team::list_invitations, team::invite, team::revoke_invitation,
         access::list_api_keys, access::create_api_key, access::revoke_api_key,
         access::list_staff_keys, access::create_staff_key, access::revoke_staff_key,
@@ -28,6 +30,7 @@ use crate::api::{access, auth, bookings, business, catalogue, dto, notifications
     ),
     components(schemas(dto::BusinessOut, dto::LocationOut, dto::MemberOut, dto::InvitationOut, dto::ApiKeyOut, dto::StaffKeyOut,
         dto::AuditOut, dto::SupportGrantOut, dto::JobOut, dto::SecretOut, dto::MailOut,
+        business::BookingPageOut, frontdesk_app::public::BookingPageSettingsIn,
         catalogue::ResourceOut, catalogue::AreaOut, catalogue::ComboOut, catalogue::WeeklyHoursOut, catalogue::IntervalOut,
         catalogue::ExceptionOut, catalogue::ServiceOut, catalogue::ServiceStaffOut, catalogue::BookingRulesOut, catalogue::PeriodOut, catalogue::CustomerOut,
         frontdesk_app::catalogue::ResourceIn, frontdesk_app::catalogue::AreaIn, frontdesk_app::catalogue::ComboIn, frontdesk_app::catalogue::WeeklyHoursIn,
@@ -76,12 +79,24 @@ pub struct NotificationsDoc;
 )]
 pub struct EventsDoc;
 
+/// The public booking API (no credentials: the slug names the business).
+#[derive(OpenApi)]
+#[openapi(
+    paths(public::site, public::availability, public::book, public::verify, public::resend),
+    components(schemas(public::SiteOut, public::PublicSlot, public::VerifyIn, public::TokenIn, public::VerifiedOut,
+        frontdesk_app::public::PublicService, frontdesk_app::public::PublicStaff,
+        frontdesk_app::public::PublicBookingIn, frontdesk_app::public::PublicHoldOut)),
+    tags((name = "public", description = "The public booking page as an API for a business's own site: services, free times, a held booking confirmed by a 6-digit code sent by SMS. No credentials; CORS open; rate-limited per IP and per slug"))
+)]
+pub struct PublicDoc;
+
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(EventsDoc::openapi());
     doc.merge(BookingsDoc::openapi());
     doc.merge(NotificationsDoc::openapi());
+    doc.merge(PublicDoc::openapi());
     doc
 }
 

@@ -25,6 +25,7 @@ struct TenantA {
     salon: frontdesk_testkit::seed::Salon,
     booking: String,
     booking_customer: String,
+    manage_token: String,
     waitlist: String,
     resource: String,
     table: String,
@@ -196,6 +197,7 @@ async fn seed_a(app: &TestApp) -> TenantA {
         salon,
         booking: booking.json["id"].as_str().unwrap().into(),
         booking_customer: booking.json["customer_id"].as_str().unwrap().into(),
+        manage_token: booking.json["manage_token"].as_str().unwrap().into(),
         waitlist: waitlist.json["id"].as_str().unwrap().into(),
         markers: Vec::new(),
         owner,
@@ -311,6 +313,7 @@ fn fill(path: &str, a: &TenantA) -> Option<String> {
 fn json_body(method: &Method, path: &str, a: &TenantA) -> Option<Value> {
     Some(match (method.as_str(), path) {
         ("PATCH", "/api/v1/business") => json!({"name": "B renamed", "default_language": "en"}),
+        ("PUT", "/api/v1/booking-page") => json!({"code_minutes": 7}),
         ("POST", "/api/v1/locations") | ("PUT", "/api/v1/locations/{id}") => {
             json!({"name": "B site", "slug": "b-walk-site", "time_zone": "Europe/Rome", "country": "IT", "currency": "EUR"})
         }
@@ -708,5 +711,93 @@ async fn credentials_naming_another_tenant_are_refused() {
             .await
             .json["name"],
         "Beta Clinic"
+    );
+}
+
+/// T3: the public routes resolve the business from the slug (or the manage token) only. B's
+/// booking page given A's service, staff or booking token — in the path, query or body — finds
+/// nothing of A, answers no 5xx, and writes nothing in A; a token naming A's booking with a
+/// wrong secret opens nothing.
+#[tokio::test]
+async fn public_routes_never_reach_another_business() {
+    let app = TestApp::new().await;
+    let a = seed_a(&app).await;
+    let b = app.signup("Beta Clinic", "owner@beta.example").await;
+    let b_slug = "beta-clinic";
+    let before = snapshot(&app, &a).await;
+    let a_booking: frontdesk_core::BookingId = a.booking.parse().unwrap();
+    let forged =
+        frontdesk_core::token::Credential::generate(a.owner.tenant.uuid(), a_booking.uuid())
+            .render("mb");
+    let mut walked = 0;
+    for r in app.routes.iter().filter(|r| r.access == Access::Public) {
+        let customer_side = r.path.starts_with("/{slug}")
+            || r.path.starts_with("/api/public/")
+            || r.path.starts_with("/manage/");
+        if !customer_side {
+            continue;
+        }
+        let path = r.path.replace("{slug}", b_slug).replace("{token}", &forged);
+        let what = format!("{} {}", r.method, r.path);
+        let cut = a.salon.cut.to_string();
+        let ana = a.salon.ana.to_string();
+        let req = match (r.method.as_str(), r.path) {
+            ("GET", "/{slug}") => app.get(&format!("{path}?service={cut}&staff={ana}&start=2026-11-24T10%3A00")),
+            ("GET", "/api/public/{slug}/availability") => {
+                app.get(&format!("{path}?services={cut}&staff={ana}&date=2026-11-24"))
+            }
+            ("GET", _) => app.get(&path),
+            ("POST", "/{slug}") => app.post(&path).form(&[
+                ("service", cut.as_str()),
+                ("staff", ana.as_str()),
+                ("start", "2026-11-24T16:00"),
+                ("name", "B walker"),
+                ("phone", "+39 347 000 0000"),
+            ]),
+            ("POST", "/api/public/{slug}/bookings") => app.post(&path).json(&json!({
+                "services": [cut], "staff_id": ana, "start": "2026-11-24T16:00", "name": "B walker", "phone": "+39 347 000 0000"})),
+            ("POST", "/api/public/{slug}/bookings/verify") => {
+                app.post(&path).json(&json!({"token": a.manage_token, "code": "123456"}))
+            }
+            ("POST", "/api/public/{slug}/bookings/resend") => {
+                app.post(&path).json(&json!({"token": a.manage_token}))
+            }
+            ("POST", p) if p.starts_with("/manage/{token}") => {
+                app.post(&path).form(&[("code", "123456"), ("start", "2026-11-24T16:00")])
+            }
+            (m, p) => panic!("the public walk does not know {m} {p}: teach it"),
+        };
+        let res = req.send().await;
+        assert!(
+            res.status != StatusCode::INTERNAL_SERVER_ERROR,
+            "{what}: {}",
+            res.text
+        );
+        let reaches_a = r.path == "/{slug}"
+            || r.path.contains("/availability")
+            || r.path.contains("{token}")
+            || (r.method == axum::http::Method::POST && r.path.starts_with("/api/public/"));
+        if reaches_a {
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{what}: {}", res.text);
+        }
+        assert_nothing_of_a(&res, &a, &what);
+        walked += 1;
+    }
+    assert!(
+        walked >= 12,
+        "every customer-side route was walked ({walked})"
+    );
+    assert_eq!(
+        before,
+        snapshot(&app, &a).await,
+        "the walk changed tenant A's data"
+    );
+    assert_eq!(
+        app.db
+            .store
+            .count_tenant_rows("bookings", b.tenant)
+            .await
+            .unwrap(),
+        0
     );
 }

@@ -217,6 +217,13 @@ pub struct Common {
     /// Requests per minute per IP on public pages.
     #[arg(long, env = "FRONTDESK_RATE_PUBLIC_PER_MIN", default_value_t = 240)]
     pub rate_public_per_min: u32,
+    /// Requests to one public booking page per minute, from all visitors together.
+    #[arg(
+        long,
+        env = "FRONTDESK_RATE_PUBLIC_SLUG_PER_MIN",
+        default_value_t = 600
+    )]
+    pub rate_public_slug_per_min: u32,
     /// Bearer token that lets non-loopback clients read /metrics.
     #[arg(long, env = "FRONTDESK_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
@@ -386,6 +393,7 @@ impl Common {
             sms,
             max_support_grant: Duration::from_secs(14 * 86400),
             availability_cache: Duration::from_millis(self.availability_cache_ms),
+            public: frontdesk_app::public::PublicLimits::default(),
         };
         let mut trusted_origins = Vec::new();
         if self.base_url.is_some() {
@@ -401,6 +409,7 @@ impl Common {
                 auth_per_min: self.rate_auth_per_min,
                 public_per_min: self.rate_public_per_min,
                 api_per_min: self.rate_api_per_min,
+                public_slug_per_min: self.rate_public_slug_per_min,
             },
             trusted_origins,
             metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),

@@ -171,10 +171,18 @@ async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         ),
     }
     tracing::info!(backend = ?app.store.backend(), "database ready");
-    tracing::info!(
-        "Frontdesk is listening on http://{addr} (dashboard: {}/login)",
-        resolved.app.base_url
-    );
+    if args.demo {
+        tracing::info!(
+            "Frontdesk is listening on http://{addr} (dashboard: {base}/login, demo salon's booking page: {base}/{})",
+            frontdesk_app::demo::DEMO_SALON_SLUG,
+            base = resolved.app.base_url
+        );
+    } else {
+        tracing::info!(
+            "Frontdesk is listening on http://{addr} (dashboard: {}/login)",
+            resolved.app.base_url
+        );
+    }
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = if args.no_worker {

@@ -38,7 +38,7 @@ use templates::{EffectiveTemplate, KINDS, Rendered, Vars};
 /// Job kind of a notification's dispatch.
 pub const JOB_DISPATCH: &str = "notify.dispatch";
 
-/// Where manage-booking links point (`/m/mb_…`).
+/// Where manage-booking links point (`/manage/mb_…`).
 pub use crate::links::MANAGE_PATH;
 
 const HOUR_MS: i64 = 3_600_000;

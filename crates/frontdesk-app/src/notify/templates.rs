@@ -704,7 +704,7 @@ pub fn sample_vars(language: &str, business: &str) -> Vars {
         ("notes", "Prefers the window seat".into()),
         ("source", "web".into()),
         ("reason", String::new()),
-        ("manage_url", format!("{base}/m/mb_SAMPLE")),
+        ("manage_url", format!("{base}/manage/mb_SAMPLE")),
         ("booking_url", format!("{base}/salon-uno")),
         ("review_url", "https://g.page/r/example/review".into()),
         ("dashboard_url", format!("{base}/app/bookings/bk_SAMPLE")),

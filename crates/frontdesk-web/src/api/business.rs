@@ -100,3 +100,51 @@ pub async fn delete_location(
     state.app.delete_location(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The public booking page's settings.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct BookingPageOut {
+    /// Minutes a one-time code is valid (2–30).
+    pub code_minutes: i64,
+    /// The booking form asks for marketing consent.
+    pub ask_marketing_consent: bool,
+    /// The booking form asks for the messaging opt-in.
+    pub ask_messaging_consent: bool,
+}
+
+impl From<frontdesk_store::public::BookingPageSettings> for BookingPageOut {
+    fn from(s: frontdesk_store::public::BookingPageSettings) -> Self {
+        Self {
+            code_minutes: s.code_minutes,
+            ask_marketing_consent: s.ask_marketing_consent,
+            ask_messaging_consent: s.ask_messaging_consent,
+        }
+    }
+}
+
+/// The public booking page's settings (codes, consent checkboxes).
+#[utoipa::path(get, path = "/api/v1/booking-page", tag = "business", responses((status = 200, body = BookingPageOut)))]
+pub async fn get_booking_page(
+    State(state): State<AppState>,
+    Staff(ctx): Staff,
+) -> ApiResult<Json<BookingPageOut>> {
+    Ok(Json(state.app.booking_page_settings(&ctx).await?.into()))
+}
+
+/// Changes the public booking page's settings (owners).
+#[utoipa::path(put, path = "/api/v1/booking-page", tag = "business",
+    request_body = frontdesk_app::public::BookingPageSettingsIn,
+    responses((status = 200, body = BookingPageOut), (status = 422)))]
+pub async fn put_booking_page(
+    State(state): State<AppState>,
+    Owner(ctx): Owner,
+    JsonBody(b): JsonBody<frontdesk_app::public::BookingPageSettingsIn>,
+) -> ApiResult<Json<BookingPageOut>> {
+    Ok(Json(
+        state
+            .app
+            .update_booking_page_settings(&ctx, &b)
+            .await?
+            .into(),
+    ))
+}

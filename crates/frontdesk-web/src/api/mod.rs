@@ -84,6 +84,18 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
             Owner,
             business::update_business,
         )
+        .add(
+            M::GET,
+            "/api/v1/booking-page",
+            Staff,
+            business::get_booking_page,
+        )
+        .add(
+            M::PUT,
+            "/api/v1/booking-page",
+            Owner,
+            business::put_booking_page,
+        )
         .add(M::GET, "/api/v1/locations", Staff, business::list_locations)
         .add(
             M::POST,

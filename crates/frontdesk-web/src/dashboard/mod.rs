@@ -17,6 +17,7 @@ pub mod access;
 pub mod account;
 pub mod assets;
 pub mod auth;
+pub mod booking_page;
 pub mod bookings;
 pub mod business;
 pub mod calendar;
@@ -125,6 +126,8 @@ pub fn routes() -> (Router<AppState>, Vec<RouteSpec>) {
         )
         .add(M::GET, "/app/business", Staff, business::business)
         .add(M::POST, "/app/business", Owner, business::update_business)
+        .add(M::GET, "/app/booking-page", Staff, booking_page::settings)
+        .add(M::POST, "/app/booking-page", Owner, booking_page::update)
         .add(M::GET, "/app/locations", Staff, business::locations)
         .add(M::POST, "/app/locations", Owner, business::create_location)
         .add(M::GET, "/app/locations/{id}", Staff, business::location)
