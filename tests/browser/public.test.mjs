@@ -1,7 +1,8 @@
 // The customer's journey in a real browser on a phone-sized screen, with the demo salon: choose a
 // service, a day (the times of another day come without reloading) and a time, give details,
 // read the 6-digit code in the owner's dashboard outbox, confirm, open the link from the
-// confirmation text, move the booking to another free time, cancel it. No page may be wider
+// confirmation text, move the booking to another free time, cancel it — while the owner's open
+// calendar of that day updates itself live. No page may be wider
 // than the phone, and the embed mode may be framed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +70,7 @@ test('a customer books on a phone, confirms with the texted code, moves and canc
   }
   assert.ok(chosen, 'a day three days ahead');
   const label = await chosen.getAttribute('aria-label');
+  const chosenDate = await chosen.getAttribute('data-date');
   await page.evaluate(() => { window.samePage = true; });
   await chosen.click();
   await page.getByRole('heading', { name: `Free times on ${label}` }).waitFor();
@@ -99,6 +101,12 @@ test('a customer books on a phone, confirms with the texted code, moves and canc
   await owner.getByRole('button', { name: /sign in/i }).click();
   await owner.waitForURL(/\/app/);
   const [, code] = await fromDashboardOutbox(owner, /(\d{6}) is your Salon Lumière code/);
+  // The staff calendar of that day stays open: it must learn of the customer's changes live.
+  const calendar = await ownerCtx.newPage();
+  const calendarErrors = [];
+  calendar.on('pageerror', (e) => calendarErrors.push(e.message));
+  await calendar.goto(`${server.base}/app/calendar?date=${chosenDate}`);
+  await calendar.evaluate(() => { window.notReloaded = true; });
 
   // A wrong code first, then the right one.
   const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -110,6 +118,8 @@ test('a customer books on a phone, confirms with the texted code, moves and canc
   await page.getByRole('button', { name: 'Confirm my booking' }).click();
   await page.getByRole('heading', { name: 'Your booking is confirmed' }).waitFor();
   assert.match(await page.textContent('main'), /We will send you a reminder on/);
+  // The owner's open calendar shows the booking (it was drawn live if it came after the page).
+  await calendar.waitForFunction(() => document.getElementById('main').innerHTML.includes('Giorgia Browser'), null, { timeout: 10_000 });
 
   // The confirmation text carries the link to the booking; open it.
   const [link] = await fromDashboardOutbox(owner, /https?:\/\/\S+\/manage\/mb_[A-Za-z0-9_-]+/);
@@ -131,7 +141,13 @@ test('a customer books on a phone, confirms with the texted code, moves and canc
   await page.getByRole('link', { name: 'Book again' }).waitFor();
   await fitsPhone(page, 'the cancelled booking');
 
+  // The open calendar heard of it and redrew itself without a reload (server-sent events).
+  await calendar.waitForFunction(() => !document.getElementById('main').innerHTML.includes('Giorgia Browser'), null, { timeout: 10_000 });
+  await calendar.getByText('Updated just now.').waitFor();
+  assert.equal(await calendar.evaluate(() => window.notReloaded), true, 'updated in place');
+
   assert.deepEqual(errors, [], 'no script errors');
+  assert.deepEqual(calendarErrors, [], 'no script errors on the calendar');
   await ownerCtx.close();
   await ctx.close();
 });
