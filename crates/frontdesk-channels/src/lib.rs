@@ -5,6 +5,9 @@
 //!   and it refuses private, loopback and link-local addresses (SSRF), also after DNS resolution
 //!   and on redirects, unless the deployment allows them.
 //! * [`sms`] — SMS through Twilio or SMSAPI, or into the outbox folder (the development default).
+//! * [`meta`] — Meta's webhook mechanics (verification handshake, `X-Hub-Signature-256`) shared by
+//!   WhatsApp, Messenger and Instagram.
 
 pub mod http;
+pub mod meta;
 pub mod sms;
