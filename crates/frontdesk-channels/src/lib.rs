@@ -7,7 +7,15 @@
 //! * [`sms`] — SMS through Twilio or SMSAPI, or into the outbox folder (the development default).
 //! * [`meta`] — Meta's webhook mechanics (verification handshake, `X-Hub-Signature-256`) shared by
 //!   WhatsApp, Messenger and Instagram.
+//! * [`channel`] — the normalized inbound events and send outcomes every messaging channel maps
+//!   to.
+//! * [`whatsapp`], [`messenger`] (Messenger and Instagram), [`zalo`] — each provider's webhook
+//!   payloads parsed into those events, and its send API over [`http::Outbound`].
 
+pub mod channel;
 pub mod http;
+pub mod messenger;
 pub mod meta;
 pub mod sms;
+pub mod whatsapp;
+pub mod zalo;
