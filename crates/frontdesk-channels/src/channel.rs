@@ -191,6 +191,35 @@ impl DeliveryStatus {
         }
     }
 
+    /// Order along the happy path: sent (1) < delivered (2) < read (3); failed is 4.
+    pub fn rank(self) -> u8 {
+        match self {
+            DeliveryStatus::Sent => 1,
+            DeliveryStatus::Delivered => 2,
+            DeliveryStatus::Read => 3,
+            DeliveryStatus::Failed => 4,
+        }
+    }
+
+    /// The status to keep when `incoming` arrives while `current` is stored; `None` means
+    /// ignore it. Statuses only move forward (a late `delivered` never overwrites `read`, a
+    /// repeat changes nothing); `failed` is terminal; and a `failed` after `delivered` or
+    /// `read` is ignored, because Meta can report both for one message (multi-device) and
+    /// says to treat `delivered` as the final success.
+    pub fn advance(current: Option<Self>, incoming: Self) -> Option<Self> {
+        match current {
+            None => Some(incoming),
+            Some(DeliveryStatus::Failed) => None,
+            Some(DeliveryStatus::Delivered | DeliveryStatus::Read)
+                if incoming == DeliveryStatus::Failed =>
+            {
+                None
+            }
+            Some(cur) if incoming.rank() > cur.rank() => Some(incoming),
+            Some(_) => None,
+        }
+    }
+
     /// Parses the provider's spelling.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -407,6 +436,44 @@ pub(crate) fn epoch_millis(v: Option<&Value>) -> Option<Timestamp> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn statuses_only_move_forward() {
+        use DeliveryStatus::{Delivered, Failed, Read, Sent};
+        assert_eq!(DeliveryStatus::advance(None, Delivered), Some(Delivered));
+        assert_eq!(
+            DeliveryStatus::advance(Some(Sent), Delivered),
+            Some(Delivered)
+        );
+        assert_eq!(DeliveryStatus::advance(Some(Sent), Read), Some(Read));
+        assert_eq!(DeliveryStatus::advance(Some(Delivered), Read), Some(Read));
+        assert_eq!(DeliveryStatus::advance(Some(Read), Delivered), None);
+        assert_eq!(DeliveryStatus::advance(Some(Read), Sent), None);
+        assert_eq!(DeliveryStatus::advance(Some(Delivered), Delivered), None);
+        assert_eq!(DeliveryStatus::advance(Some(Sent), Failed), Some(Failed));
+        assert_eq!(DeliveryStatus::advance(Some(Delivered), Failed), None);
+        assert_eq!(DeliveryStatus::advance(Some(Read), Failed), None);
+        for s in [Sent, Delivered, Read, Failed] {
+            assert_eq!(DeliveryStatus::advance(Some(Failed), s), None);
+            assert_eq!(DeliveryStatus::parse(s.as_str()), Some(s));
+        }
+        // Any arrival order of sent/delivered/read ends at read.
+        let orders = [
+            [Sent, Delivered, Read],
+            [Read, Delivered, Sent],
+            [Delivered, Read, Sent],
+            [Sent, Read, Delivered],
+        ];
+        for order in orders {
+            let mut cur = None;
+            for s in order {
+                if let Some(next) = DeliveryStatus::advance(cur, s) {
+                    cur = Some(next);
+                }
+            }
+            assert_eq!(cur, Some(Read), "{order:?}");
+        }
+    }
 
     #[test]
     fn graph_errors_are_classified() {

@@ -221,6 +221,53 @@ fn message_kind(m: &Value) -> MessageKind {
     }
 }
 
+/// How long after the customer's last message free-form messages may be sent.
+pub const CUSTOMER_SERVICE_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// The 24-hour customer-service window of a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceWindow {
+    /// Free-form messages are allowed until `closes_at`.
+    Open {
+        /// When the window closes.
+        closes_at: jiff::Timestamp,
+    },
+    /// Only approved templates may be sent.
+    Closed {
+        /// When it closed; `None` when the customer never wrote.
+        closed_at: Option<jiff::Timestamp>,
+    },
+}
+
+impl ServiceWindow {
+    /// Whether free-form messages are allowed.
+    pub fn is_open(self) -> bool {
+        matches!(self, ServiceWindow::Open { .. })
+    }
+}
+
+/// The window at `now`, given when the customer last wrote (their last inbound message, not
+/// a status or an echo). It is open for 24 hours from that instant, the closing instant itself
+/// excluded.
+pub fn service_window(
+    last_customer_message: Option<jiff::Timestamp>,
+    now: jiff::Timestamp,
+) -> ServiceWindow {
+    let Some(last) = last_customer_message else {
+        return ServiceWindow::Closed { closed_at: None };
+    };
+    let closes_at = last
+        .checked_add(CUSTOMER_SERVICE_WINDOW)
+        .unwrap_or(jiff::Timestamp::MAX);
+    if now < closes_at {
+        ServiceWindow::Open { closes_at }
+    } else {
+        ServiceWindow::Closed {
+            closed_at: Some(closes_at),
+        }
+    }
+}
+
 /// A WhatsApp business phone number to send from.
 #[derive(Debug, Clone)]
 pub struct WhatsAppConfig {
@@ -403,4 +450,43 @@ pub async fn send(
             .and_then(|c| s(c, "wa_id")),
         status: first.and_then(|m| s(m, "message_status")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::{SignedDuration, Timestamp};
+
+    #[test]
+    fn the_window_is_open_for_24_hours_after_the_customer_wrote() {
+        let last: Timestamp = "2026-03-01T10:00:00Z".parse().unwrap();
+        let closes_at: Timestamp = "2026-03-02T10:00:00Z".parse().unwrap();
+        assert_eq!(
+            service_window(None, last),
+            ServiceWindow::Closed { closed_at: None }
+        );
+        for now in [
+            last,
+            last + SignedDuration::from_hours(23),
+            closes_at - SignedDuration::from_secs(1),
+        ] {
+            assert_eq!(
+                service_window(Some(last), now),
+                ServiceWindow::Open { closes_at }
+            );
+        }
+        for now in [closes_at, closes_at + SignedDuration::from_hours(100)] {
+            let w = service_window(Some(last), now);
+            assert_eq!(
+                w,
+                ServiceWindow::Closed {
+                    closed_at: Some(closes_at)
+                }
+            );
+            assert!(!w.is_open());
+        }
+        // A customer clock ahead of ours still opens the window from their instant.
+        let early = last - SignedDuration::from_mins(5);
+        assert!(service_window(Some(last), early).is_open());
+    }
 }
