@@ -1,5 +1,6 @@
 //! Frontdesk's outside providers, each behind a small interface with a real adapter that speaks
-//! the provider's documented HTTP API (and a faithful fake in `frontdesk-testkit`):
+//! the provider's documented HTTP API (and a faithful fake: SMS in `frontdesk-testkit`, the
+//! messaging channels in this crate's tests):
 //!
 //! * [`http`] — the outbound HTTP client every adapter uses: timeouts on every call, no proxy,
 //!   and it refuses private, loopback and link-local addresses (SSRF), also after DNS resolution

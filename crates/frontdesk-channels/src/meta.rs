@@ -10,6 +10,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+/// The largest webhook body to accept (answer 413 beyond it): Meta sends up to 3 MB, so 4 MiB
+/// leaves room without letting a caller make us hash arbitrary amounts.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
 /// The header carrying the body signature.
 pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
 
@@ -235,6 +239,24 @@ mod tests {
             verify_signature(b"", b, Some(HEADER.as_bytes())),
             Err(SignatureError::NoSecret)
         );
+    }
+
+    #[test]
+    fn the_handshake_query_reads_the_literal_dotted_keys() {
+        let uri: axum::http::Uri = "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock"
+            .parse()
+            .unwrap();
+        let axum::extract::Query(q) =
+            axum::extract::Query::<HandshakeQuery>::try_from_uri(&uri).unwrap();
+        assert_eq!(q.answer("meatyhamhock"), Ok("1158201444"));
+        // PHP-style underscores are not Meta's keys.
+        let uri: axum::http::Uri =
+            "/w?hub_mode=subscribe&hub_challenge=1&hub_verify_token=meatyhamhock"
+                .parse()
+                .unwrap();
+        let axum::extract::Query(q) =
+            axum::extract::Query::<HandshakeQuery>::try_from_uri(&uri).unwrap();
+        assert_eq!(q.answer("meatyhamhock"), Err(HandshakeError::NotSubscribe));
     }
 
     #[test]
