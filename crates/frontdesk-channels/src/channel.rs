@@ -342,6 +342,39 @@ pub(crate) fn retry_after(res: &reqwest::Response) -> Option<u64> {
         .ok()
 }
 
+/// Refuses, before any call, a text the provider documents as too long (`max` counted by
+/// `len`), so the error is ours and clear rather than a provider's parameter error.
+pub(crate) fn check_length(
+    text: &str,
+    len: fn(&str) -> usize,
+    max: usize,
+) -> Result<(), SendError> {
+    if text.is_empty() {
+        return Err(SendError::Rejected {
+            code: "empty".into(),
+            reason: "the message is empty".into(),
+        });
+    }
+    let n = len(text);
+    if n > max {
+        return Err(SendError::Rejected {
+            code: "too_long".into(),
+            reason: format!("the message is {n} long; the provider accepts at most {max}"),
+        });
+    }
+    Ok(())
+}
+
+/// Characters, as WhatsApp and Messenger count them.
+pub(crate) fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// UTF-8 bytes, as Instagram counts them.
+pub(crate) fn utf8_bytes(s: &str) -> usize {
+    s.len()
+}
+
 /// A failure to reach the provider (connect error, timeout): always worth retrying.
 pub(crate) fn transport_error(e: &reqwest::Error) -> SendError {
     SendError::Retry {

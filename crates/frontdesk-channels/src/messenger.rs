@@ -14,6 +14,7 @@ use crate::channel::{
     SendError, SendReceipt, StatusUpdate, blocked, classify_graph_error, epoch_millis, retry_after,
     s, transport_error,
 };
+use crate::channel::{chars, check_length, utf8_bytes};
 use crate::http::Outbound;
 
 /// Parses a Messenger or Instagram webhook body (the channel follows `object`). Every entry and
@@ -242,6 +243,11 @@ fn message_kind(m: &Value) -> MessageKind {
     }
 }
 
+/// The longest Messenger text, in characters.
+pub const MAX_MESSENGER_TEXT_CHARS: usize = 2000;
+/// The longest Instagram text, in UTF-8 bytes.
+pub const MAX_INSTAGRAM_TEXT_BYTES: usize = 1000;
+
 /// A Facebook Page or Instagram professional account to send from.
 #[derive(Debug, Clone)]
 pub struct PageConfig {
@@ -295,6 +301,11 @@ pub async fn send_text(
     text: &str,
     kind: MessagingType,
 ) -> Result<SendReceipt, SendError> {
+    if config.channel == Channel::Instagram {
+        check_length(text, utf8_bytes, MAX_INSTAGRAM_TEXT_BYTES)?;
+    } else {
+        check_length(text, chars, MAX_MESSENGER_TEXT_CHARS)?;
+    }
     let url = format!(
         "{}/{}/{}/messages",
         config.base_url.trim_end_matches('/'),

@@ -11,6 +11,7 @@ use crate::channel::{
     ProviderError, SendError, SendReceipt, StatusUpdate, blocked, classify_graph_error, epoch_secs,
     retry_after, s, str_or_num, transport_error,
 };
+use crate::channel::{chars, check_length};
 use crate::http::Outbound;
 
 /// The envelope's `object`.
@@ -356,6 +357,9 @@ impl Template {
     }
 }
 
+/// The longest text body WhatsApp accepts, in characters.
+pub const MAX_TEXT_CHARS: usize = 4096;
+
 /// What to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WhatsAppOutbound {
@@ -410,6 +414,9 @@ pub async fn send(
     to: &str,
     message: &WhatsAppOutbound,
 ) -> Result<SendReceipt, SendError> {
+    if let WhatsAppOutbound::Text { body, .. } = message {
+        check_length(body, chars, MAX_TEXT_CHARS)?;
+    }
     let url = format!(
         "{}/{}/{}/messages",
         config.base_url.trim_end_matches('/'),

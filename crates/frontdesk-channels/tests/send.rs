@@ -23,6 +23,10 @@ const TOKEN: &str = "EAAGtest";
 
 type Seen = Arc<Mutex<Vec<(String, Value)>>>;
 
+fn seen_len(seen: &Seen) -> usize {
+    seen.lock().unwrap().len()
+}
+
 async fn start(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -235,7 +239,7 @@ async fn whatsapp_text_and_template_are_sent() {
 
 #[tokio::test]
 async fn whatsapp_errors_are_classified() {
-    let (base, _) = whatsapp_fake().await;
+    let (base, seen) = whatsapp_fake().await;
     let http = outbound();
     let config = wa_config(&base, TOKEN);
     let send = |to: &'static str, msg: WhatsAppOutbound| {
@@ -277,6 +281,23 @@ async fn whatsapp_errors_are_classified() {
         matches!(&e, SendError::Rejected { code, .. } if code == "132001"),
         "{e:?}"
     );
+
+    // Too long or empty: refused here, before any call.
+    let calls = seen_len(&seen);
+    let e = send("+16505551234", text(&"é".repeat(4097)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, SendError::Rejected { code, .. } if code == "too_long"),
+        "{e:?}"
+    );
+    let e = send("+16505551234", text("")).await.unwrap_err();
+    assert!(
+        matches!(&e, SendError::Rejected { code, .. } if code == "empty"),
+        "{e:?}"
+    );
+    assert_eq!(seen_len(&seen), calls);
+    send("+16505551234", text(&"é".repeat(4096))).await.unwrap();
 
     let expired = wa_config(&base, "expired");
     let e = whatsapp::send(&http, &expired, "+16505551234", &text("hi"))
@@ -428,6 +449,21 @@ async fn messenger_and_instagram_send() {
         );
         assert!(matches!(send("BLOCKED").await, SendError::Rejected { code, .. } if code == "551"));
         assert!(matches!(send("BUSY").await, SendError::Retry { code, .. } if code == "613"));
+        let calls = seen_len(&seen);
+        let limit = if channel == Channel::Instagram {
+            "é".repeat(501) // 1002 bytes
+        } else {
+            "é".repeat(2001)
+        };
+        let e = messenger::send_text(&http, &config, "PSID1", &limit, MessagingType::Response)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, SendError::Rejected { code, .. } if code == "too_long"),
+            "{e:?}"
+        );
+        assert_eq!(seen_len(&seen), calls, "refused before any call");
+
         let bad = page_config(channel, &base, "revoked");
         let e = messenger::send_text(&http, &bad, "PSID1", "x", MessagingType::Response)
             .await
