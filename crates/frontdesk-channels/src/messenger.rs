@@ -11,10 +11,9 @@ use serde_json::{Value, json};
 
 use crate::channel::{
     Channel, DeliveryStatus, InboundEvent, InboundMessage, MediaKind, MessageKind, ParseError,
-    SendError, SendReceipt, StatusUpdate, blocked, classify_graph_error, epoch_millis, retry_after,
-    s, transport_error,
+    SendError, SendReceipt, StatusUpdate, blocked, chars, check_length, classify_graph_error,
+    epoch_millis, retry_after, s, transport_error, utf8_bytes,
 };
-use crate::channel::{chars, check_length, utf8_bytes};
 use crate::http::Outbound;
 
 /// Parses a Messenger or Instagram webhook body (the channel follows `object`). Every entry and

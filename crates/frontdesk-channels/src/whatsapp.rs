@@ -8,10 +8,9 @@ use serde_json::{Value, json};
 
 use crate::channel::{
     Channel, DeliveryStatus, InboundEvent, InboundMessage, MediaKind, MessageKind, ParseError,
-    ProviderError, SendError, SendReceipt, StatusUpdate, blocked, classify_graph_error, epoch_secs,
-    retry_after, s, str_or_num, transport_error,
+    ProviderError, SendError, SendReceipt, StatusUpdate, blocked, chars, check_length,
+    classify_graph_error, epoch_secs, retry_after, s, str_or_num, transport_error,
 };
-use crate::channel::{chars, check_length};
 use crate::http::Outbound;
 
 /// The envelope's `object`.
