@@ -12,8 +12,11 @@
 //!   to.
 //! * [`whatsapp`], [`messenger`] (Messenger and Instagram), [`zalo`] — each provider's webhook
 //!   payloads parsed into those events, and its send API over [`http::Outbound`].
+//! * `fake` (feature `testing`) — faithful fakes of those send APIs for tests.
 
 pub mod channel;
+#[cfg(feature = "testing")]
+pub mod fake;
 pub mod http;
 pub mod messenger;
 pub mod meta;
