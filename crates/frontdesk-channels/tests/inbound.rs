@@ -565,3 +565,45 @@ fn zalo_events() {
         Err(ParseError::WrongEnvelope(_))
     ));
 }
+
+#[test]
+fn odd_shapes_never_fail_a_well_addressed_payload() {
+    for body in [
+        r#"{"object":"whatsapp_business_account"}"#,
+        r#"{"object":"whatsapp_business_account","entry":{}}"#,
+        r#"{"object":"whatsapp_business_account","entry":[{"changes":null}]}"#,
+        r#"{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"1"},"messages":{"id":"x"},"statuses":[{"id":"s","status":"warning","timestamp":"1"}]}}]}]}"#,
+        r#"{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"1"},"messages":[{"id":"x","type":"text"}]}}]}]}"#,
+    ] {
+        let events = whatsapp::parse_webhook(body.as_bytes()).unwrap();
+        assert!(
+            events
+                .iter()
+                .all(|e| matches!(e, InboundEvent::Other { .. })),
+            "{body}: {events:?}"
+        );
+    }
+    for body in [
+        r#"{"object":"page","entry":[{"id":"P","messaging":[{}]}]}"#,
+        r#"{"object":"instagram","entry":[{"id":"IG","messaging":[{"sender":{"id":"U"},"recipient":{"id":"IG"},"timestamp":"soon","message":{"mid":"m"}}]}]}"#,
+        r#"{"object":"page","entry":[{"id":"P","changes":[{"field":"feed"}]}]}"#,
+    ] {
+        let events = messenger::parse_webhook(body.as_bytes()).unwrap();
+        assert!(
+            events
+                .iter()
+                .all(|e| matches!(e, InboundEvent::Other { .. })),
+            "{body}: {events:?}"
+        );
+        assert_eq!(events.len(), 1, "{body}");
+    }
+    let events =
+        zalo::parse_webhook(br#"{"event_name":"user_send_text","sender":{"id":"U"}}"#).unwrap();
+    assert!(matches!(
+        &events[0],
+        InboundEvent::Other {
+            account_id: None,
+            ..
+        }
+    ));
+}
