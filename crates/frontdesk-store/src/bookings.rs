@@ -867,10 +867,12 @@ impl TenantWrite<'_> {
         .await
         .map_err(map_err)
         .map(|r| r.rows_affected()))?;
-        for a in &nb.allocations {
-            if self.overlaps(a).await? {
-                return Err(StoreError::Conflict("slot_taken"));
-            }
+        // Lapsed holds are gone already, so anything in the way is live.
+        if !matches!(
+            self.in_the_way(&nb.allocations, now).await?,
+            InTheWay::Nothing
+        ) {
+            return Err(StoreError::Conflict("slot_taken"));
         }
         for (resource, key, capacity) in &nb.sessions {
             self.lock_session(key).await?;
@@ -1293,27 +1295,6 @@ impl TenantWrite<'_> {
             Some(0) => InTheWay::LapsedHolds,
             Some(_) => InTheWay::Live,
         })
-    }
-
-    async fn overlaps(&mut self, a: &Allocation) -> StoreResult<bool> {
-        let t = self.tenant;
-        let hit: Option<(i64,)> = on_tx!(self.tx, |c| {
-            sqlx::query_as(
-            sqlx::AssertSqlSafe(format!("SELECT CAST(1 AS BIGINT) FROM allocations WHERE tenant_id = $1 AND resource_id = $2
-               AND starts_at_ms > $4 - {MAX_ALLOCATION_MS} AND starts_at_ms < $5 AND ends_at_ms > $4
-               AND unit = $3 AND session_key <> $6 LIMIT 1"))
-        )
-        .bind(t)
-        .bind(a.resource_id)
-        .bind(a.unit)
-        .bind(a.starts_at_ms)
-        .bind(a.ends_at_ms)
-        .bind(&a.session_key)
-        .fetch_optional(&mut *c)
-        .await
-        .map_err(map_err)
-        })?;
-        Ok(hit.is_some())
     }
 
     /// Serialises seat counting for one group session (PostgreSQL; SQLite has one writer).
